@@ -1,0 +1,3 @@
+//! Whole-stack integration tests: one test binary, a module per area.
+
+mod gateway;

@@ -1,0 +1,275 @@
+//! The request body: a blocking byte stream bounded by the limits.
+
+use std::fmt;
+use std::io::{self, Read};
+
+use bytes::Bytes;
+
+use crate::BodyError;
+
+/// A request body: read it as a blocking stream (`std::io::Read`).
+///
+/// The body knows its declared length (`Content-Length`, when the client sent
+/// one) and the most bytes it may yield (`max_content_length`). A read past the
+/// limit fails with [`BodyError::TooLarge`] inside the `io::Error`
+/// ([`BodyError::from_io`] recovers it); a declared length above the limit fails
+/// on the first read, before anything is read from the connection.
+///
+/// Servers build bodies from their connection with [`Body::from_reader`].
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Read;
+/// use carafe_wrappers::{Body, BodyError};
+///
+/// let mut body = Body::from("hello");
+/// let mut text = String::new();
+/// body.read_to_string(&mut text).unwrap();
+/// assert_eq!(text, "hello");
+///
+/// let mut limited = Body::from("hello world").with_limit(Some(5));
+/// let error = limited.read_to_end(&mut Vec::new()).unwrap_err();
+/// assert!(matches!(BodyError::from_io(error), BodyError::TooLarge { limit: 5 }));
+/// ```
+pub struct Body {
+    source: Source,
+    length: Option<u64>,
+    limit: Option<u64>,
+    consumed: u64,
+}
+
+enum Source {
+    Empty,
+    Bytes(Bytes),
+    Reader(Box<dyn Read + Send>),
+}
+
+impl Body {
+    /// An empty body.
+    pub fn empty() -> Self {
+        Self::with_source(Source::Empty, Some(0))
+    }
+
+    /// A body read from `reader`, which yields `length` bytes when that is known
+    /// (`Content-Length`) or runs to its end (chunked transfer coding).
+    pub fn from_reader(reader: impl Read + Send + 'static, length: Option<u64>) -> Self {
+        Self::with_source(Source::Reader(Box::new(reader)), length)
+    }
+
+    fn with_source(source: Source, length: Option<u64>) -> Self {
+        Self {
+            source,
+            length,
+            limit: None,
+            consumed: 0,
+        }
+    }
+
+    /// Returns this body bounded to at most `limit` bytes (`None`: unbounded).
+    #[must_use]
+    pub fn with_limit(mut self, limit: Option<u64>) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Bounds this body to at most `limit` bytes (`None`: unbounded).
+    pub fn set_limit(&mut self, limit: Option<u64>) {
+        self.limit = limit;
+    }
+
+    /// The most bytes this body may yield.
+    pub fn limit(&self) -> Option<u64> {
+        self.limit
+    }
+
+    /// The declared length (`Content-Length`), when known.
+    pub fn length(&self) -> Option<u64> {
+        self.length
+    }
+
+    /// How many bytes have been read so far.
+    pub fn consumed(&self) -> u64 {
+        self.consumed
+    }
+
+    /// Whether the body is known to hold no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.length == Some(0)
+    }
+
+    /// Whether the declared length already exceeds the limit (a 413 before any
+    /// byte is read).
+    pub fn exceeds_limit(&self) -> bool {
+        matches!((self.length, self.limit), (Some(length), Some(limit)) if length > limit)
+    }
+
+    /// Reads the whole body into memory, within the limit.
+    ///
+    /// # Errors
+    ///
+    /// [`BodyError::TooLarge`] past the limit, [`BodyError::Io`] when the
+    /// connection fails.
+    pub fn read_all(&mut self) -> Result<Bytes, BodyError> {
+        if let Source::Bytes(bytes) = &mut self.source {
+            let bytes = std::mem::take(bytes);
+            self.check_limit(bytes.len() as u64)?;
+            self.consumed += bytes.len() as u64;
+            self.source = Source::Empty;
+            return Ok(bytes);
+        }
+        let mut buffer = Vec::new();
+        if let Some(length) = self.length {
+            // Never trust a declared length for an allocation: cap the reservation.
+            buffer.reserve(length.min(64 * 1024) as usize);
+        }
+        self.read_to_end(&mut buffer).map_err(BodyError::from_io)?;
+        Ok(Bytes::from(buffer))
+    }
+
+    fn check_limit(&self, next: u64) -> Result<(), BodyError> {
+        match self.limit {
+            Some(limit) if self.exceeds_limit() || self.consumed + next > limit => {
+                Err(BodyError::TooLarge { limit })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Read for Body {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        self.check_limit(0)?;
+        // Read at most one byte past the limit, so that a body of exactly
+        // `limit` bytes succeeds and a longer one is detected.
+        let window = match self.limit {
+            Some(limit) => buf
+                .len()
+                .min((limit - self.consumed + 1).min(usize::MAX as u64) as usize),
+            None => buf.len(),
+        };
+        let read = match &mut self.source {
+            Source::Empty => 0,
+            Source::Bytes(bytes) => {
+                let n = window.min(bytes.len());
+                buf[..n].copy_from_slice(&bytes.split_to(n));
+                n
+            }
+            Source::Reader(reader) => reader.read(&mut buf[..window])?,
+        };
+        self.check_limit(read as u64)?;
+        self.consumed += read as u64;
+        Ok(read)
+    }
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Self::empty()
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let source = match &self.source {
+            Source::Empty => "empty",
+            Source::Bytes(_) => "bytes",
+            Source::Reader(_) => "reader",
+        };
+        f.debug_struct("Body")
+            .field("source", &source)
+            .field("length", &self.length)
+            .field("limit", &self.limit)
+            .field("consumed", &self.consumed)
+            .finish()
+    }
+}
+
+impl From<Bytes> for Body {
+    fn from(bytes: Bytes) -> Self {
+        let length = bytes.len() as u64;
+        Self::with_source(Source::Bytes(bytes), Some(length))
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Self {
+        Bytes::from(bytes).into()
+    }
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Self {
+        Bytes::from(text).into()
+    }
+}
+
+impl From<&'static str> for Body {
+    fn from(text: &'static str) -> Self {
+        Bytes::from_static(text.as_bytes()).into()
+    }
+}
+
+impl From<&'static [u8]> for Body {
+    fn from(bytes: &'static [u8]) -> Self {
+        Bytes::from_static(bytes).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exactly_the_limit_is_allowed() {
+        let mut body = Body::from("12345").with_limit(Some(5));
+        assert_eq!(body.read_all().unwrap(), "12345");
+    }
+
+    #[test]
+    fn one_byte_over_the_limit_is_too_large() {
+        let reader = io::Cursor::new(b"123456".to_vec());
+        let mut body = Body::from_reader(reader, None).with_limit(Some(5));
+        assert!(matches!(
+            body.read_all(),
+            Err(BodyError::TooLarge { limit: 5 })
+        ));
+    }
+
+    #[test]
+    fn declared_length_over_the_limit_fails_before_reading() {
+        struct Unreadable;
+        impl Read for Unreadable {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                panic!("the body must not be read");
+            }
+        }
+        let mut body = Body::from_reader(Unreadable, Some(1 << 40)).with_limit(Some(16));
+        assert!(body.exceeds_limit());
+        assert!(matches!(
+            body.read_all(),
+            Err(BodyError::TooLarge { limit: 16 })
+        ));
+    }
+
+    #[test]
+    fn io_errors_pass_through() {
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "connection closed",
+                ))
+            }
+        }
+        let mut body = Body::from_reader(Broken, Some(10));
+        match body.read_all() {
+            Err(BodyError::Io(error)) => assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof),
+            other => panic!("expected an I/O error, got {other:?}"),
+        }
+    }
+}
