@@ -24,6 +24,8 @@
 mod application;
 mod body;
 mod error;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 mod limits;
 mod request;
 mod response;
