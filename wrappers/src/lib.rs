@@ -28,11 +28,36 @@ mod limits;
 mod request;
 mod response;
 
+// Response side, typed headers and utilities (issue 3, points 2, 5, 6, 7).
+mod byteranges;
+mod conditional;
+mod escape;
+pub mod headers;
+mod http_error;
+mod idna;
+mod password;
+mod redirect;
+mod request_headers;
+mod safe_join;
+mod send_file;
+mod set_cookie;
+
 pub use application::Application;
 pub use body::Body;
 pub use error::BodyError;
 pub use limits::Limits;
 pub use request::Request;
 pub use response::{Response, ResponseBody};
+
+pub use conditional::{Decision, Validators, evaluate};
+pub use http_error::{HttpError, RetryAfter, abort};
+pub use password::{
+    PasswordHashError, PasswordMethod, Pbkdf2Hash, check_password_hash, generate_password_hash,
+    generate_password_hash_with, needs_rehash, needs_rehash_with,
+};
+pub use redirect::{RedirectError, is_safe_redirect};
+pub use safe_join::{Dotfiles, UnsafePath, safe_join, safe_join_with};
+pub use send_file::{SendFile, send_file, send_from_directory};
+pub use set_cookie::{CookieError, SameSite, SetCookie};
 
 pub use http;
