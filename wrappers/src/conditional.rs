@@ -309,8 +309,8 @@ impl Response {
     ///
     /// Only GET and HEAD requests and `200 OK` responses are touched. A
     /// `Date` header is added when missing. When the body's length is known,
-    /// `Accept-Ranges: bytes` and `Content-Length` are set (ranges need the
-    /// length; unlike Werkzeug no `accept_ranges` flag is needed). A reader
+    /// `Accept-Ranges: bytes` is set, and `Content-Length` when missing (ranges
+    /// need the length; unlike Werkzeug no `accept_ranges` flag is needed). A reader
     /// body is sliced by reading and discarding the bytes before a range;
     /// [`send_file`](crate::send_file) seeks instead.
     ///
@@ -362,7 +362,10 @@ impl Response {
             Decision::Full => {
                 if let Some(length) = validators.length.filter(|_| rangeable) {
                     self.insert_header(ACCEPT_RANGES, "bytes");
-                    self.insert_header(CONTENT_LENGTH, &length.to_string());
+                    // Werkzeug sets it only when missing; prepare_for corrects it.
+                    if !self.headers().contains_key(CONTENT_LENGTH) {
+                        self.insert_header(CONTENT_LENGTH, &length.to_string());
+                    }
                 }
                 self
             }
