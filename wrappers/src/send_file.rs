@@ -13,6 +13,7 @@ use http::header::{
     EXPIRES, HeaderValue,
 };
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use unicode_normalization::UnicodeNormalization as _;
 
 use crate::byteranges::{self, Seekable};
 use crate::conditional::{Decision, Validators, evaluate};
@@ -168,7 +169,7 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
 
 /// `inline; filename=...` or `attachment; ...`, with `filename*` for names
 /// that are not printable ASCII (the plain `filename` keeps the printable
-/// ASCII characters only).
+/// ASCII characters of the NFKD form).
 fn content_disposition(name: &str, as_attachment: bool) -> Option<HeaderValue> {
     let kind = if as_attachment {
         "attachment"
@@ -179,7 +180,8 @@ fn content_disposition(name: &str, as_attachment: bool) -> Option<HeaderValue> {
     let value = if name.chars().all(printable) {
         format!("{kind}; filename={}", quote(name, true))
     } else {
-        let simple: String = name.chars().filter(|c| printable(*c)).collect();
+        // Werkzeug: NFKD, then drop what is not ASCII ("Ñandú" → "Nandu").
+        let simple: String = name.nfkd().filter(|c| printable(*c)).collect();
         format!(
             "{kind}; filename={}; filename*=UTF-8''{}",
             quote(&simple, true),
@@ -192,6 +194,26 @@ fn content_disposition(name: &str, as_attachment: bool) -> Option<HeaderValue> {
 /// The MIME type and content coding guessed from a file name, as Python's
 /// `mimetypes.guess_type`: `x.tar.gz` is `application/x-tar` coded `gzip`.
 fn guess_type(name: &str) -> (String, Option<&'static str>) {
+    // Python's `mimetypes.suffix_map`: short forms of compressed types.
+    let expanded;
+    let name = match name.rsplit_once('.') {
+        Some((stem, suffix)) => {
+            let long = match suffix {
+                "svgz" => "svg.gz",
+                "tgz" | "taz" | "tz" => "tar.gz",
+                "tbz2" => "tar.bz2",
+                "txz" => "tar.xz",
+                _ => "",
+            };
+            if long.is_empty() {
+                name
+            } else {
+                expanded = format!("{stem}.{long}");
+                &expanded
+            }
+        }
+        None => name,
+    };
     let (stem, encoding) = match name.rsplit_once('.') {
         Some((stem, "gz")) => (stem, Some("gzip")),
         Some((stem, "bz2")) => (stem, Some("bzip2")),
@@ -581,6 +603,14 @@ mod tests {
             ("image/svg+xml; charset=utf-8".to_owned(), None)
         );
         assert_eq!(guess_type("a.png"), ("image/png".to_owned(), None));
+        assert_eq!(
+            guess_type("logo.svgz"),
+            ("image/svg+xml; charset=utf-8".to_owned(), Some("gzip"))
+        );
+        assert_eq!(
+            guess_type("a.tgz"),
+            ("application/x-tar".to_owned(), Some("gzip"))
+        );
     }
 
     #[test]
@@ -593,7 +623,7 @@ mod tests {
         );
         assert_eq!(
             value("Ñandú\r\n.txt", true),
-            "attachment; filename=and.txt; filename*=UTF-8''%C3%91and%C3%BA%0D%0A.txt"
+            "attachment; filename=Nandu.txt; filename*=UTF-8''%C3%91and%C3%BA%0D%0A.txt"
         );
         assert_eq!(value("a\"b.txt", false), r#"inline; filename="a\"b.txt""#);
     }

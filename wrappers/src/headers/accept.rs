@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use http::HeaderName;
 
-use super::syntax::{dump_options, parse_list, parse_options};
+use super::syntax::{dump_options, is_token_char, parse_list, parse_options};
 use super::{HeaderError, TypedHeader};
 
 /// How one kind of `Accept*` header compares values.
@@ -48,7 +48,9 @@ impl Items {
                     None => continue,
                 }
             }
-            if head.is_empty() {
+            // A value is a token, or a media range (token/token): anything
+            // else cannot be matched and would not print back as one item.
+            if head.is_empty() || !head.chars().all(|c| is_token_char(c) || c == '/') {
                 continue;
             }
             items.push((dump_options(&head, &options), quality));
