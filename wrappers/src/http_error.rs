@@ -11,7 +11,9 @@ use http::{HeaderMap, HeaderName, Method, StatusCode};
 
 use crate::escape::escape_html;
 use crate::headers::{Accept, ContentRange, HeaderError, HttpDate, WwwAuthenticate};
-use crate::{BodyError, Request, Response, ResponseBody};
+use crate::{
+    BodyError, RedirectError, Request, Response, ResponseBody, SetCookieError, UnsafePath,
+};
 
 /// An HTTP error: a status, a description for the client, and the headers
 /// the status needs (`Allow` for 405, `WWW-Authenticate` for 401,
@@ -670,5 +672,27 @@ impl From<HeaderError> for HttpError {
         Self::new(error.status())
             .with_description(description)
             .with_source(error)
+    }
+}
+
+impl From<RedirectError> for HttpError {
+    /// `400` for a target with control characters (it came from the client),
+    /// `500` for a status that is not a redirect (a bug in the program).
+    fn from(error: RedirectError) -> Self {
+        Self::new(error.status()).with_source(error)
+    }
+}
+
+impl From<SetCookieError> for HttpError {
+    /// `500`: names, domains and sizes of cookies are the program's choice.
+    fn from(error: SetCookieError) -> Self {
+        Self::internal_server_error().with_source(error)
+    }
+}
+
+impl From<UnsafePath> for HttpError {
+    /// `404`, as Werkzeug's `send_from_directory` answers a refused path.
+    fn from(error: UnsafePath) -> Self {
+        Self::not_found().with_source(error)
     }
 }

@@ -27,7 +27,7 @@ pub enum SameSite {
 /// A cookie could not be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum CookieError {
+pub enum SetCookieError {
     /// The name is empty or not an RFC 6265 token (separators, spaces,
     /// control characters, non-ASCII).
     InvalidName {
@@ -51,12 +51,14 @@ pub enum CookieError {
     },
 }
 
-impl fmt::Display for CookieError {
+impl fmt::Display for SetCookieError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CookieError::InvalidName { name } => write!(f, "invalid cookie name {name:?}"),
-            CookieError::InvalidDomain { domain } => write!(f, "invalid cookie domain {domain:?}"),
-            CookieError::TooLarge { name, size, limit } => write!(
+            SetCookieError::InvalidName { name } => write!(f, "invalid cookie name {name:?}"),
+            SetCookieError::InvalidDomain { domain } => {
+                write!(f, "invalid cookie domain {domain:?}")
+            }
+            SetCookieError::TooLarge { name, size, limit } => write!(
                 f,
                 "cookie {name:?} is too large: {size} bytes (limit: {limit}); browsers drop it silently"
             ),
@@ -64,7 +66,7 @@ impl fmt::Display for CookieError {
     }
 }
 
-impl std::error::Error for CookieError {}
+impl std::error::Error for SetCookieError {}
 
 /// A cookie to set: name, value and attributes, written by
 /// [`Response::set_cookie`].
@@ -350,10 +352,10 @@ impl SetCookie {
     /// # Examples
     ///
     /// ```
-    /// use carafe_wrappers::{CookieError, SetCookie};
+    /// use carafe_wrappers::{SetCookieError, SetCookie};
     ///
     /// let error = SetCookie::new("foo", "w".repeat(501)).with_max_size(512).to_header_value().unwrap_err();
-    /// assert!(matches!(error, CookieError::TooLarge { limit: 512, .. }));
+    /// assert!(matches!(error, SetCookieError::TooLarge { limit: 512, .. }));
     /// ```
     #[must_use]
     pub fn with_max_size(mut self, max_size: usize) -> Self {
@@ -391,22 +393,22 @@ impl SetCookie {
     ///
     /// # Errors
     ///
-    /// [`CookieError`] for a name that is not a token, a bad domain, or a
+    /// [`SetCookieError`] for a name that is not a token, a bad domain, or a
     /// value over the size limit.
     ///
     /// # Examples
     ///
     /// ```
-    /// use carafe_wrappers::{CookieError, SetCookie};
+    /// use carafe_wrappers::{SetCookieError, SetCookie};
     ///
     /// assert!(matches!(
     ///     SetCookie::new("a b", "c").to_header_value(),
-    ///     Err(CookieError::InvalidName { .. })
+    ///     Err(SetCookieError::InvalidName { .. })
     /// ));
     /// ```
-    pub fn to_header_value(&self) -> Result<HeaderValue, CookieError> {
+    pub fn to_header_value(&self) -> Result<HeaderValue, SetCookieError> {
         if !is_token(&self.name) {
-            return Err(CookieError::InvalidName {
+            return Err(SetCookieError::InvalidName {
                 name: self.name.clone(),
             });
         }
@@ -451,20 +453,20 @@ impl SetCookie {
             out.push_str("; Partitioned");
         }
         if self.max_size > 0 && out.len() > self.max_size {
-            return Err(CookieError::TooLarge {
+            return Err(SetCookieError::TooLarge {
                 name: self.name.clone(),
                 size: out.len(),
                 limit: self.max_size,
             });
         }
         // Every piece above is visible ASCII or escaped into it.
-        HeaderValue::try_from(out).map_err(|_| CookieError::InvalidName {
+        HeaderValue::try_from(out).map_err(|_| SetCookieError::InvalidName {
             name: self.name.clone(),
         })
     }
 
-    fn ascii_domain(&self, domain: &str) -> Result<String, CookieError> {
-        let invalid = || CookieError::InvalidDomain {
+    fn ascii_domain(&self, domain: &str) -> Result<String, SetCookieError> {
+        let invalid = || SetCookieError::InvalidDomain {
             domain: domain.to_owned(),
         };
         let host = domain
@@ -498,7 +500,7 @@ impl Response {
     /// response.set_cookie(SetCookie::new("b", "2")).unwrap();
     /// assert_eq!(response.headers().get_all("set-cookie").iter().count(), 2);
     /// ```
-    pub fn set_cookie(&mut self, cookie: SetCookie) -> Result<(), CookieError> {
+    pub fn set_cookie(&mut self, cookie: SetCookie) -> Result<(), SetCookieError> {
         let value = cookie.to_header_value()?;
         self.headers_mut().append(SET_COOKIE, value);
         Ok(())
@@ -518,7 +520,7 @@ impl Response {
     /// let response = Response::text("ok").with_cookie(SetCookie::new("a", "1")).unwrap();
     /// assert!(response.headers()["set-cookie"].to_str().unwrap().starts_with("a=1;"));
     /// ```
-    pub fn with_cookie(mut self, cookie: SetCookie) -> Result<Self, CookieError> {
+    pub fn with_cookie(mut self, cookie: SetCookie) -> Result<Self, SetCookieError> {
         self.set_cookie(cookie)?;
         Ok(self)
     }
@@ -529,7 +531,7 @@ impl Response {
     ///
     /// # Errors
     ///
-    /// [`CookieError::InvalidName`] when `name` is not a token.
+    /// [`SetCookieError::InvalidName`] when `name` is not a token.
     ///
     /// # Examples
     ///
@@ -540,7 +542,7 @@ impl Response {
     /// response.delete_cookie("session").unwrap();
     /// assert!(response.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
     /// ```
-    pub fn delete_cookie(&mut self, name: &str) -> Result<(), CookieError> {
+    pub fn delete_cookie(&mut self, name: &str) -> Result<(), SetCookieError> {
         self.set_cookie(SetCookie::removal(name))
     }
 }
@@ -585,7 +587,7 @@ mod tests {
         let too_large = plain("foo", &("bar".repeat(1360) + "ba"));
         assert!(matches!(
             too_large.to_header_value(),
-            Err(CookieError::TooLarge {
+            Err(SetCookieError::TooLarge {
                 size: 4094,
                 limit: 4093,
                 ..
@@ -603,7 +605,7 @@ mod tests {
             assert!(
                 matches!(
                     plain("foo", "bar").with_domain(bad).to_header_value(),
-                    Err(CookieError::InvalidDomain { .. })
+                    Err(SetCookieError::InvalidDomain { .. })
                 ),
                 "{bad:?}"
             );
@@ -616,7 +618,7 @@ mod tests {
             assert!(
                 matches!(
                     plain(bad, "x").to_header_value(),
-                    Err(CookieError::InvalidName { .. })
+                    Err(SetCookieError::InvalidName { .. })
                 ),
                 "{bad:?}"
             );

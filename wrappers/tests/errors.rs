@@ -287,3 +287,22 @@ fn errors_convert_into_responses() {
     assert_eq!(response.status(), 409);
     assert!(text(response).contains("<h1>Conflict</h1>"));
 }
+
+#[test]
+fn utility_errors_convert_for_the_question_mark() {
+    use carafe_wrappers::{SetCookie, safe_join};
+    fn redirect(target: &str) -> Result<Response, HttpError> {
+        Ok(Response::redirect(target)?)
+    }
+    assert_eq!(redirect("/x\r\ny").unwrap_err().status(), 400);
+    fn cookie(name: &str) -> Result<Response, HttpError> {
+        Response::text("x")
+            .with_cookie(SetCookie::new(name, "v"))
+            .map_err(HttpError::from)
+    }
+    assert_eq!(cookie("a b").unwrap_err().status(), 500);
+    fn join(path: &str) -> Result<std::path::PathBuf, HttpError> {
+        Ok(safe_join("static", path)?)
+    }
+    assert_eq!(join("../x").unwrap_err().status(), 404);
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use carafe_wrappers::headers::{CacheControl, HttpDate};
-use carafe_wrappers::{CookieError, Response, ResponseBody, SameSite, SetCookie};
+use carafe_wrappers::{Response, ResponseBody, SameSite, SetCookie, SetCookieError};
 use http::{HeaderValue, Method, StatusCode};
 
 fn body(response: Response) -> Vec<u8> {
@@ -279,7 +279,7 @@ fn delete_cookie() {
     );
     assert!(matches!(
         response.delete_cookie("bad name"),
-        Err(CookieError::InvalidName { .. })
+        Err(SetCookieError::InvalidName { .. })
     ));
 }
 
