@@ -1,0 +1,18 @@
+//! Behaviour tests of carafe-wrappers, one module per area.
+//!
+//! Werkzeug's test cases (`tests/test_http.py`, `test_wrappers.py`,
+//! `test_exceptions.py`, `test_utils.py`, `test_security.py`) are ported here
+//! as the behavioural spec: the cases carry over, the code does not. Each
+//! ported test names the Werkzeug test it comes from.
+
+mod attack_corpus;
+mod conditional;
+mod errors;
+mod header_parsing;
+mod negotiation;
+mod proptests;
+mod request_accessors;
+mod response;
+mod security;
+mod send_file;
+mod utils;
