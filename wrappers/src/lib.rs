@@ -23,16 +23,29 @@
 
 mod application;
 mod body;
+pub mod cookies;
 mod error;
+mod extract;
+mod file;
 mod limits;
+mod multidict;
+pub mod multipart;
+mod options_header;
 mod request;
 mod response;
+mod secure_filename;
+pub mod test;
+pub mod urlencoded;
 
 pub use application::Application;
 pub use body::Body;
 pub use error::BodyError;
+pub use error::{CookieError, ExtractError, FormError, JsonError, QueryError};
+pub use file::{FileReader, FileStorage};
 pub use limits::Limits;
-pub use request::Request;
+pub use multidict::MultiDict;
+pub use request::{Request, RequestEnviron};
 pub use response::{Response, ResponseBody};
+pub use secure_filename::secure_filename;
 
 pub use http;

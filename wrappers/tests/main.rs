@@ -1,0 +1,1 @@
+//! Behaviour tests of carafe-wrappers, one module per area.
