@@ -150,6 +150,7 @@ impl<A: Application, E: Executor> Gateway<A, E> {
             let mut quiet = 0;
             loop {
                 tokio::select! {
+                    biased;
                     result = conn.as_mut() => {
                         return match result {
                             Ok(()) => ConnectionEnd::Closed,

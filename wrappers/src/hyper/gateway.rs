@@ -308,23 +308,15 @@ impl<A: Application, E: Executor> Inner<A, E> {
             let inner = Arc::clone(self);
             stream = stream.with_spawner(Arc::new(move |job| inner.executor.spawn(job)));
         }
-        let conn = conn.cloned();
-        match (log, &self.observer) {
-            (Some(log), Some(observer)) => {
-                let observer = Arc::clone(observer);
-                let status = head.status;
-                stream = stream.with_on_complete(Box::new(move |bytes, complete| {
-                    if let Some(conn) = conn {
-                        conn.end_request();
-                    }
-                    observer(log.record(status, bytes, complete));
-                }));
-            }
-            _ => {
-                if let Some(conn) = conn {
-                    stream = stream.with_on_complete(Box::new(move |_, _| conn.end_request()));
-                }
-            }
+        if let Some(conn) = conn {
+            stream = stream.with_conn(Arc::clone(conn));
+        }
+        if let (Some(log), Some(observer)) = (log, &self.observer) {
+            let observer = Arc::clone(observer);
+            let status = head.status;
+            stream = stream.with_on_complete(Box::new(move |bytes, complete| {
+                observer(log.record(status, bytes, complete));
+            }));
         }
         http::Response::from_parts(head, stream)
     }

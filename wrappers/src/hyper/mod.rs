@@ -56,6 +56,7 @@ mod io;
 mod request_body;
 mod response_body;
 mod service;
+mod shutdown;
 mod strict;
 
 pub use config::GatewayConfig;
@@ -65,6 +66,7 @@ pub use gateway::{AccessObserver, AccessRecord, Gateway, Peer};
 pub use head::{HeadError, HeadLimits, check_head};
 pub use response_body::{OnComplete, ResponseStream, Spawner};
 pub use service::AppService;
+pub use shutdown::{Shutdown, ShutdownWatch};
 
 #[cfg(test)]
 mod tests;
