@@ -26,15 +26,18 @@ CARGO_TARGET_DIR=$PEERS_TARGET cargo build --release -q --manifest-path "$PEERS/
 TESTAPP=$TARGET/release/carafe-testapp
 AXUM=$PEERS_TARGET/release/peer-axum
 
-quiet() { # wait (max 60 s) until the host uses <= 25% of one core over 1 s
+QUIET_WAIT=${QUIET_WAIT:-20}
+quiet() { # wait (max QUIET_WAIT s) until the host uses <= 25% of one core over 1 s
   local a b busy
-  for _ in $(seq 60); do
+  for _ in $(seq "$QUIET_WAIT"); do
     a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
     busy=$(( (b[1]+b[2]+b[3]+b[6]+b[7]+b[8]) - (a[1]+a[2]+a[3]+a[6]+a[7]+a[8]) ))
     [ "$busy" -le 25 ] && return 0
   done
   echo "  (host not quiet: busy=$busy%)" >&2
+  NOISY=$((NOISY + 1))
 }
+NOISY=0
 
 # wrk URL -> "req/s p99 max errors"
 measure() {
@@ -56,9 +59,15 @@ run_config() {
   setsid "$TESTAPP" --bind 127.0.0.1:$CARAFE_PORT "$@" >/dev/null 2>&1 & local cf=$!
   sleep 1
   local ratios=() mixed=() p99s=() mp99s=() mmaxs=() errors=0
-  for _ in $(seq "$ROUNDS"); do
-    quiet; read -r a_rps _ _ a_err < <(measure http://127.0.0.1:$AXUM_PORT/plaintext)
-    quiet; read -r c_rps c_p99 _ c_err < <(measure http://127.0.0.1:$CARAFE_PORT/plaintext)
+  for round in $(seq "$ROUNDS"); do
+    # Alternate which server goes first, so a drift in the host load is shared.
+    if [ $((round % 2)) = 1 ]; then
+      quiet; read -r a_rps _ _ a_err < <(measure http://127.0.0.1:$AXUM_PORT/plaintext)
+      quiet; read -r c_rps c_p99 _ c_err < <(measure http://127.0.0.1:$CARAFE_PORT/plaintext)
+    else
+      quiet; read -r c_rps c_p99 _ c_err < <(measure http://127.0.0.1:$CARAFE_PORT/plaintext)
+      quiet; read -r a_rps _ _ a_err < <(measure http://127.0.0.1:$AXUM_PORT/plaintext)
+    fi
     quiet
     local sleepers=()
     for _ in 1 2 3 4; do
@@ -89,3 +98,6 @@ run_config "inline, 1 process x 2-thread runtime" --workers 1 --io-threads 2 --s
 run_config "inline, 2 processes x 1 current-thread runtime" --workers 2 --scheduler inline
 run_config "dedicated pool (16 threads)" --workers 1 --scheduler pool
 run_config "tokio blocking pool" --workers 1 --scheduler blocking
+echo
+echo "wrk runs on a host busier than 25% of a core beforehand: $NOISY"
+
