@@ -107,9 +107,9 @@ run_config() {
 
 echo "| scheduling | flags | req/s vs axum | CPU/req vs axum | p99 | mixed req/s vs axum | mixed p99 | mixed max | errors |"
 echo "|---|---|---:|---:|---|---:|---|---|---:|"
-run_config "adaptive, 1 process x 1 current-thread runtime (default)" --workers 1
-run_config "adaptive, 2 processes x 1 current-thread runtime" --workers 2
-run_config "adaptive, 1 process x 2-thread runtime" --workers 1 --io-threads 2
+run_config "adaptive, 1 process x 1 current-thread runtime" --workers 1 --io-threads 1
+run_config "adaptive, 2 processes x 1 current-thread runtime (default for -w 2)" --workers 2
+run_config "adaptive, 1 process x 2-thread runtime (default for -w 1)" --workers 1 --io-threads 2
 run_config "inline, 1 process x 2-thread runtime" --workers 1 --io-threads 2 --scheduler inline
 run_config "inline, 2 processes x 1 current-thread runtime" --workers 2 --scheduler inline
 run_config "dedicated pool (16 threads)" --workers 1 --scheduler pool
