@@ -5,6 +5,7 @@
 
 mod util;
 
+mod explain;
 mod properties;
 mod werkzeug_building;
 mod werkzeug_domains;
