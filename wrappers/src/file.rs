@@ -152,6 +152,24 @@ impl FileStorage {
     /// # Errors
     ///
     /// When the temporary file cannot be reopened.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use carafe_wrappers::test::{FileUpload, RequestBuilder};
+    /// use carafe_wrappers::Limits;
+    ///
+    /// let request = RequestBuilder::post("/")
+    ///     .file("f", FileUpload::new("big.bin", vec![7u8; 4096]))
+    ///     .limits(Limits::default().with_file_memory_threshold(1024))
+    ///     .build();
+    /// let file = request.files().unwrap().get("f").unwrap();
+    /// assert!(file.is_spooled());
+    /// let mut content = Vec::new();
+    /// file.reader().unwrap().read_to_end(&mut content).unwrap();
+    /// assert_eq!(content, vec![7u8; 4096]);
+    /// ```
     pub fn reader(&self) -> io::Result<FileReader> {
         Ok(match &self.content {
             Content::Memory(bytes) => FileReader::Memory(Cursor::new(bytes.clone())),
