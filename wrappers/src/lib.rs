@@ -72,10 +72,19 @@
 
 mod application;
 mod body;
+pub mod cookies;
 mod error;
+mod extract;
+mod file;
 mod limits;
+mod multidict;
+pub mod multipart;
+mod options_header;
 mod request;
 mod response;
+mod secure_filename;
+pub mod test;
+pub mod urlencoded;
 
 // Response side, typed headers and utilities (issue 3, points 2, 5, 6, 7).
 mod byteranges;
@@ -94,9 +103,13 @@ mod set_cookie;
 pub use application::Application;
 pub use body::Body;
 pub use error::BodyError;
+pub use error::{CookieError, ExtractError, FormError, JsonError, QueryError};
+pub use file::{FileReader, FileStorage};
 pub use limits::Limits;
-pub use request::Request;
+pub use multidict::MultiDict;
+pub use request::{Request, RequestEnviron};
 pub use response::{Response, ResponseBody};
+pub use secure_filename::secure_filename;
 
 pub use conditional::{Decision, Validators, evaluate};
 pub use http_error::{HttpError, RetryAfter, abort};

@@ -8,11 +8,17 @@
 mod attack_corpus;
 mod conditional;
 mod errors;
+mod fixtures;
+mod formparser;
 mod header_parsing;
+mod limits;
 mod negotiation;
+mod properties;
 mod proptests;
 mod request_accessors;
+mod request_wrappers;
 mod response;
 mod security;
 mod send_file;
+mod test_client;
 mod utils;
