@@ -116,6 +116,8 @@ pub mod cookies;
 mod error;
 mod extract;
 mod file;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 mod limits;
 mod multidict;
 pub mod multipart;
