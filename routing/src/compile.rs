@@ -279,6 +279,7 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
     let display = rule.to_string();
 
     let mut vars = Vars {
+        seen: Default::default(),
         names: Vec::new(),
         converters: Vec::new(),
         keys: Vec::new(),
@@ -316,8 +317,8 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
                     domain_build.push(BuildOp::Static(s.to_owned()));
                 }
                 RulePart::Variable(v) => {
-                    let col = domain_lower[..v.offset()].chars().count() + 1;
-                    let i = vars.add(v.name(), v.converter(), v.args(), col, true)?;
+                    let at = (domain_lower.as_str(), v.offset());
+                    let i = vars.add(v.name(), v.converter(), v.args(), at, true)?;
                     domain_tokens.push(Tk::Var(i));
                     domain_build.push(BuildOp::Var(i));
                 }
@@ -366,8 +367,8 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
                 }
             }
             RulePart::Variable(v) => {
-                let col = rule.pattern[..v.offset()].chars().count() + 1;
-                let i = vars.add(v.name(), v.converter(), v.args(), col, false)?;
+                let at = (rule.pattern.as_str(), v.offset());
+                let i = vars.add(v.name(), v.converter(), v.args(), at, false)?;
                 path_text.push_str(&rule.pattern[v.offset()..v.offset() + v.len()]);
                 path_tokens.push(Tk::Var(i));
                 path_build.push(BuildOp::Var(i));
@@ -472,6 +473,7 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
 
 /// The variables of a rule being compiled.
 struct Vars<'d> {
+    seen: std::collections::HashSet<String>,
     names: Vec<Box<str>>,
     converters: Vec<Arc<dyn Converter>>,
     keys: Vec<String>,
@@ -485,11 +487,11 @@ impl Vars<'_> {
         name: &str,
         conv_name: &str,
         args: &crate::parse::ConverterArgs,
-        column: usize,
+        (text, offset): (&str, usize),
         host: bool,
     ) -> Result<usize, MapError> {
         let display = self.display;
-        if self.names.iter().any(|n| &**n == name) {
+        if !self.seen.insert(name.to_owned()) {
             return Err(MapError::DuplicateVariable {
                 rule: display.to_owned(),
                 variable: name.to_owned(),
@@ -501,7 +503,7 @@ impl Vars<'_> {
                 .ok_or_else(|| MapError::UnknownConverter {
                     rule: display.to_owned(),
                     converter: conv_name.to_owned(),
-                    column,
+                    column: text[..offset].chars().count() + 1,
                     known: self.registry.names(),
                 })?;
         let conv = made.map_err(|message| MapError::ConverterArgs {

@@ -93,6 +93,29 @@ pub trait Converter: Send + Sync + fmt::Debug + 'static {
     }
 }
 
+/// A shared converter is a converter: register a built-in under another
+/// name with `builtin_converter`.
+impl Converter for Arc<dyn Converter> {
+    fn to_value<'a>(&self, text: Cow<'a, str>) -> Option<Value<'a>> {
+        (**self).to_value(text)
+    }
+    fn to_url<'v>(&self, value: &'v Value<'_>) -> Result<Cow<'v, str>, ConvertError> {
+        (**self).to_url(value)
+    }
+    fn weight(&self) -> u32 {
+        (**self).weight()
+    }
+    fn matches_slash(&self) -> bool {
+        (**self).matches_slash()
+    }
+    fn greedy(&self) -> bool {
+        (**self).greedy()
+    }
+    fn kind(&self) -> Option<ValueKind> {
+        (**self).kind()
+    }
+}
+
 /// A value a converter cannot format into a URL.
 ///
 /// # Examples
