@@ -1,3 +1,5 @@
 //! Whole-stack integration tests: one test binary, a module per area.
 
+mod config;
 mod gateway;
+mod logging;

@@ -145,12 +145,21 @@ impl Read for Body {
         self.check_limit(0)?;
         // Read at most one byte past the limit, so that a body of exactly
         // `limit` bytes succeeds and a longer one is detected.
-        let window = match self.limit {
+        let mut window = match self.limit {
             Some(limit) => buf
                 .len()
                 .min((limit - self.consumed + 1).min(usize::MAX as u64) as usize),
             None => buf.len(),
         };
+        // Never read past the declared length: the bytes after it belong to
+        // the next request on the connection.
+        if let Some(length) = self.length {
+            let left = length.saturating_sub(self.consumed);
+            if left == 0 {
+                return Ok(0);
+            }
+            window = window.min(left.min(usize::MAX as u64) as usize);
+        }
         let read = match &mut self.source {
             Source::Empty => 0,
             Source::Bytes(bytes) => {
@@ -162,6 +171,16 @@ impl Read for Body {
         };
         self.check_limit(read as u64)?;
         self.consumed += read as u64;
+        if read == 0
+            && let Some(expected) = self.length
+            && self.consumed < expected
+        {
+            return Err(BodyError::Incomplete {
+                expected,
+                received: self.consumed,
+            }
+            .into());
+        }
         Ok(read)
     }
 }
@@ -253,6 +272,26 @@ mod tests {
             body.read_all(),
             Err(BodyError::TooLarge { limit: 16 })
         ));
+    }
+
+    #[test]
+    fn a_body_shorter_than_its_content_length_is_incomplete() {
+        let reader = io::Cursor::new(b"1234".to_vec());
+        let mut body = Body::from_reader(reader, Some(10));
+        assert!(matches!(
+            body.read_all(),
+            Err(BodyError::Incomplete {
+                expected: 10,
+                received: 4
+            })
+        ));
+    }
+
+    #[test]
+    fn reading_stops_at_the_content_length() {
+        let reader = io::Cursor::new(b"1234NEXT REQUEST".to_vec());
+        let mut body = Body::from_reader(reader, Some(4));
+        assert_eq!(body.read_all().unwrap(), "1234");
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub struct Limits {
     max_query_fields: usize,
     max_form_fields: usize,
     max_cookie_header_size: usize,
+    file_memory_threshold: usize,
 }
 
 impl Default for Limits {
@@ -42,6 +43,8 @@ impl Default for Limits {
             max_query_fields: 1_000,
             max_form_fields: 1_000,
             max_cookie_header_size: 8_190,
+            // Werkzeug's default stream factory spools above 500 KiB.
+            file_memory_threshold: 500 * 1024,
         }
     }
 }
@@ -70,16 +73,25 @@ limit_accessors! {
     /// The largest request body, in bytes, that may be read (`None`: unbounded).
     /// A larger body is a 413.
     max_content_length, with_max_content_length: Option<u64>;
-    /// The largest non-file form field kept in memory, in bytes (Werkzeug: 500 000).
+    /// The largest non-file form field kept in memory, in bytes (Werkzeug:
+    /// 500 000), and the largest urlencoded body. A larger one is a 413.
     max_form_memory_size, with_max_form_memory_size: usize;
-    /// The most parts a multipart body may have (Werkzeug: 1000).
+    /// The most parts a multipart body may have (Werkzeug: 1000). More is a 413.
     max_form_parts, with_max_form_parts: usize;
-    /// The largest header block of one multipart part, in bytes.
+    /// The largest header block of one multipart part (and the preamble
+    /// before the first boundary), in bytes (gunicorn's field size limit).
+    /// A larger one is a 413.
     max_part_header_size, with_max_part_header_size: usize;
-    /// The most fields a query string may have.
+    /// The most fields a query string may have. More is a 400.
     max_query_fields, with_max_query_fields: usize;
-    /// The most fields a urlencoded form may have.
+    /// The most fields a urlencoded form may have. More is a 413.
     max_form_fields, with_max_form_fields: usize;
     /// The largest `Cookie` header, in bytes (gunicorn's field size limit).
+    /// A larger one is a 431.
     max_cookie_header_size, with_max_cookie_header_size: usize;
+    /// How many bytes of uploaded files a request may keep in memory, all
+    /// files together (Werkzeug: 500 KiB per file). A file that would pass it
+    /// is spooled to a temporary file, so an upload of any size parses in
+    /// bounded memory.
+    file_memory_threshold, with_file_memory_threshold: usize;
 }

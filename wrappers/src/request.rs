@@ -1,12 +1,24 @@
 //! The incoming request, as a server hands it to an application.
 
+mod convert;
+mod extract;
+mod form;
+mod json;
+mod locals;
+mod url;
+
+use std::cell::{OnceCell, RefCell};
 use std::net::SocketAddr;
 
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::request::Parts;
 use http::uri::Scheme;
 use http::{HeaderMap, Method, Uri, Version};
 
-use crate::{Body, Limits};
+pub use self::convert::RequestEnviron;
+use self::form::{DataState, FormData};
+use crate::options_header::OptionsHeader;
+use crate::{Body, CookieError, FormError, Limits, MultiDict, QueryError};
 
 /// An HTTP request: what WSGI's environ carries, typed.
 ///
@@ -26,7 +38,19 @@ use crate::{Body, Limits};
 /// assert_eq!(request.method(), "GET");
 /// assert_eq!(request.path_info(), "/search");
 /// assert_eq!(request.query_string(), "q=carafe");
+/// assert_eq!(request.args().unwrap().get("q").unwrap(), "carafe");
 /// ```
+///
+/// # Parsed views
+///
+/// The query ([`args`](Self::args)), cookies ([`cookies`](Self::cookies)),
+/// form and files ([`form`](Self::form), [`files`](Self::files)) and the raw
+/// body ([`get_data`](Self::get_data)) are parsed on first use and cached, so
+/// they take `&self` and can be asked for again at no cost. The body is read
+/// once: see [`get_data`](Self::get_data) for Werkzeug's rule on which of the
+/// raw bytes and the form stays available. Every parser applies the
+/// [`Limits`] and fails with an error that knows its `status()` and names the
+/// limit that fired.
 #[derive(Debug)]
 pub struct Request {
     head: Parts,
@@ -36,7 +60,18 @@ pub struct Request {
     host: String,
     remote_addr: Option<SocketAddr>,
     limits: Limits,
-    body: Body,
+    body: RefCell<Body>,
+    cache: Cache,
+}
+
+/// What has been parsed from the request so far.
+#[derive(Debug, Default)]
+struct Cache {
+    args: OnceCell<Result<MultiDict, QueryError>>,
+    cookies: OnceCell<Result<MultiDict, CookieError>>,
+    data: RefCell<DataState>,
+    form: OnceCell<Result<FormData, FormError>>,
+    locals: locals::Locals,
 }
 
 impl Request {
@@ -62,7 +97,7 @@ impl Request {
         };
         let limits = Limits::default();
         Self {
-            body: body.with_limit(limits.max_content_length()),
+            body: RefCell::new(body.with_limit(limits.max_content_length())),
             head,
             script_root: String::new(),
             path_info,
@@ -70,6 +105,7 @@ impl Request {
             host,
             remote_addr: None,
             limits,
+            cache: Cache::default(),
         }
     }
 
@@ -107,8 +143,10 @@ impl Request {
         &self.head.headers
     }
 
-    /// The request headers, mutably (middleware).
+    /// The request headers, mutably (middleware). The parsed cookies are
+    /// parsed again on next use.
     pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        self.cache.cookies.take();
         &mut self.head.headers
     }
 
@@ -181,15 +219,20 @@ impl Request {
     }
 
     /// Sets the limits for this request; the body is bounded by the new
-    /// `max_content_length` at once.
+    /// `max_content_length` at once, and the query and cookies are parsed
+    /// again under the new limits on next use.
     pub fn set_limits(&mut self, limits: Limits) {
-        self.body.set_limit(limits.max_content_length());
+        self.body.get_mut().set_limit(limits.max_content_length());
         self.limits = limits;
+        self.cache.args.take();
+        self.cache.cookies.take();
     }
 
-    /// The body stream.
+    /// The body stream. Reading it directly bypasses the cache: what is read
+    /// here is neither in [`get_data`](Self::get_data) nor parsed as a form
+    /// (Werkzeug's `get_data(cache=False)`).
     pub fn body_mut(&mut self) -> &mut Body {
-        &mut self.body
+        self.body.get_mut()
     }
 
     /// The head of the request (method, target, version, headers, extensions).
@@ -199,7 +242,125 @@ impl Request {
 
     /// Splits the request into its head and body stream.
     pub fn into_parts(self) -> (Parts, Body) {
-        (self.head, self.body)
+        (self.head, self.body.into_inner())
+    }
+
+    /// The query string parsed into ordered pairs (Werkzeug's `args`), with at
+    /// most [`max_query_fields`](Limits::max_query_fields) pairs. See
+    /// [`urlencoded`](crate::urlencoded) for the decoding rules.
+    ///
+    /// # Errors
+    ///
+    /// [`QueryError::TooManyFields`] (a 400).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::Request;
+    ///
+    /// let request = Request::get("/search?tag=rust&tag=web&q=caf%C3%A9");
+    /// let args = request.args().unwrap();
+    /// assert_eq!(args.get("q").unwrap(), "café");
+    /// assert_eq!(args.get_all("tag").collect::<Vec<_>>(), ["rust", "web"]);
+    /// ```
+    pub fn args(&self) -> Result<&MultiDict, QueryError> {
+        self.cache
+            .args
+            .get_or_init(|| {
+                crate::urlencoded::parse(self.query_string(), self.limits.max_query_fields())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The cookies the client sent (Werkzeug's `cookies`): every `Cookie`
+    /// header, parsed by [`parse_cookie`](crate::cookies::parse_cookie).
+    ///
+    /// # Errors
+    ///
+    /// [`CookieError::HeaderTooLarge`] (431) past
+    /// [`max_cookie_header_size`](Limits::max_cookie_header_size),
+    /// [`CookieError::InvalidUtf8`] (400).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::test::Client;
+    /// use carafe_wrappers::{Request, Response};
+    ///
+    /// let client = Client::new(|request: Request| {
+    ///     let cookies = request.cookies().unwrap();
+    ///     Response::text(cookies.get("__Host-sess").cloned().unwrap_or_default())
+    /// });
+    /// let response = client.get("/").header("cookie", "=__Host-sess=evil; __Host-sess=good").send();
+    /// assert_eq!(response.text(), "good");
+    /// ```
+    pub fn cookies(&self) -> Result<&MultiDict, CookieError> {
+        self.cache
+            .cookies
+            .get_or_init(|| {
+                crate::cookies::parse_cookie_headers(
+                    &self.head.headers,
+                    self.limits.max_cookie_header_size(),
+                )
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The media type of the body, lowercased, without parameters (empty when
+    /// there is no `Content-Type`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::test::RequestBuilder;
+    ///
+    /// let request = RequestBuilder::get("/")
+    ///     .header("content-type", "Text/HTML; Charset=utf-8")
+    ///     .build();
+    /// assert_eq!(request.mimetype(), "text/html");
+    /// assert_eq!(request.mimetype_params().get("charset").unwrap(), "utf-8");
+    /// ```
+    pub fn mimetype(&self) -> String {
+        self.content_type().mimetype()
+    }
+
+    /// The parameters of the `Content-Type` header (`charset`, `boundary`),
+    /// keys lowercased.
+    pub fn mimetype_params(&self) -> MultiDict {
+        self.content_type().params
+    }
+
+    fn content_type(&self) -> OptionsHeader {
+        self.head
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(OptionsHeader::parse)
+            .unwrap_or_default()
+    }
+
+    /// The `Content-Length` header as a number (`None` when absent or not a
+    /// number).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::test::RequestBuilder;
+    ///
+    /// assert_eq!(RequestBuilder::post("/").body("abc").build().content_length(), Some(3));
+    /// assert_eq!(RequestBuilder::post("/").body("abc").chunked().build().content_length(), None);
+    /// ```
+    pub fn content_length(&self) -> Option<u64> {
+        self.head
+            .headers
+            .get(CONTENT_LENGTH)?
+            .to_str()
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
     }
 }
 
@@ -243,6 +404,12 @@ mod tests {
     fn path_stays_percent_encoded() {
         let request = Request::get("/files/a%2Fb%20c");
         assert_eq!(request.path_info(), "/files/a%2Fb%20c");
+    }
+
+    #[test]
+    fn requests_move_between_threads() {
+        fn assert_send<T: Send + 'static>() {}
+        assert_send::<Request>();
     }
 
     #[test]

@@ -1,0 +1,716 @@
+//! `MapAdapter`: a map bound to one request's host, scheme and root, which
+//! matches paths and builds URLs (Werkzeug's `MapAdapter`).
+
+use std::borrow::Cow;
+
+use http::Method;
+
+use crate::compile::CompiledRule;
+use crate::encode::{canonicalize, merge_slashes, urljoin};
+use crate::error::{BadRequest, MatchError};
+use crate::map::Map;
+use crate::matcher::{ReqParts, Stop, Walk};
+use crate::methods::{MethodKey, MethodSet};
+use crate::part::MATCH_LIMIT;
+use crate::rule::{RedirectTo, Rule};
+use crate::value::{FromValue, Value, ValueError};
+use crate::values::Values;
+
+/// A [`Map`] bound to a request: server name, subdomain, scheme, script
+/// root, and optionally the path, method and query to match. Cheap to
+/// create per request; borrows the map and the request's strings.
+///
+/// # Examples
+///
+/// ```
+/// use carafe_routing::{Map, MatchError, Rule};
+/// use http::Method;
+///
+/// let map = Map::builder().rule(Rule::new("/bar/", "bar")).build().unwrap();
+/// let adapter = map
+///     .bind("example.org")
+///     .unwrap()
+///     .with_script_root("/test")
+///     .with_path("/bar")
+///     .with_query("a=1");
+/// assert_eq!(
+///     adapter.match_request().unwrap_err(),
+///     MatchError::RequestRedirect { location: "http://example.org/test/bar/?a=1".into() }
+/// );
+/// assert_eq!(adapter.url_for("bar").build().unwrap(), "/test/bar/");
+/// ```
+#[derive(Clone, Debug)]
+pub struct MapAdapter<'a> {
+    pub(crate) map: &'a Map,
+    pub(crate) server_name: Cow<'a, str>,
+    pub(crate) subdomain: Cow<'a, str>,
+    pub(crate) script_root: Cow<'a, str>,
+    pub(crate) scheme: Cow<'a, str>,
+    pub(crate) path: Cow<'a, str>,
+    pub(crate) query: Cow<'a, str>,
+    pub(crate) method: Method,
+    pub(crate) websocket: bool,
+}
+
+/// A successful match: the rule, its endpoint and the converted values.
+///
+/// # Examples
+///
+/// ```
+/// use carafe_routing::{Map, Rule};
+/// let map = Map::builder().rule(Rule::new("/users/<int:id>", "user")).build().unwrap();
+/// let adapter = map.bind("example.com").unwrap();
+/// let m = adapter.match_path("/users/42", &http::Method::GET).unwrap();
+/// assert_eq!(m.endpoint(), "user");
+/// let id: u64 = m.get("id").unwrap();
+/// assert_eq!(id, 42);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Match<'a> {
+    rule: &'a CompiledRule,
+    values: Values<'a>,
+}
+
+impl<'a> Match<'a> {
+    /// The endpoint of the matched rule.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/", "index")).build().unwrap();
+    /// let m = map.bind("h").unwrap().match_path("/", &http::Method::GET).unwrap();
+    /// assert_eq!(m.endpoint(), "index");
+    /// ```
+    pub fn endpoint(&self) -> &'a str {
+        &self.rule.rule.endpoint
+    }
+
+    /// The matched rule.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/foo/", "foo")).build().unwrap();
+    /// let m = map.bind("h").unwrap().match_path("/foo/", &http::Method::GET).unwrap();
+    /// assert_eq!(m.rule().pattern(), "/foo/");
+    /// ```
+    pub fn rule(&self) -> &'a Rule {
+        &self.rule.rule
+    }
+
+    /// The values: variables in rule order, then defaults.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/<a>", "a")).build().unwrap();
+    /// let m = map.bind("h").unwrap().match_path("/x", &http::Method::GET).unwrap();
+    /// assert_eq!(m.values().len(), 1);
+    /// ```
+    pub fn values(&self) -> &Values<'a> {
+        &self.values
+    }
+
+    /// Takes the values.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/<a>", "a")).build().unwrap();
+    /// let m = map.bind("h").unwrap().match_path("/x", &http::Method::GET).unwrap();
+    /// let mut values = m.into_values();
+    /// assert_eq!(values.take_as::<String>("a").unwrap(), "x");
+    /// ```
+    pub fn into_values(self) -> Values<'a> {
+        self.values
+    }
+
+    /// The value named `name`, converted (see [`FromValue`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/<int:n>", "a")).build().unwrap();
+    /// let m = map.bind("h").unwrap().match_path("/7", &http::Method::GET).unwrap();
+    /// assert_eq!(m.get::<i32>("n").unwrap(), 7);
+    /// assert!(m.get::<i32>("x").is_err());
+    /// ```
+    pub fn get<T: FromValue>(&self, name: &str) -> Result<T, ValueError> {
+        self.values.get_as(name)
+    }
+}
+
+/// What the matchers found: the rule and its variables' values.
+pub(crate) type Found<'x> = (u32, Vec<Value<'x>>);
+
+/// The values of a match: variables, then defaults not among them.
+fn assemble<'x>(rule: &'x CompiledRule, vals: Vec<Value<'x>>) -> Values<'x> {
+    let mut values = Values::with_capacity(vals.len() + rule.rule.defaults.len());
+    for (name, v) in rule.var_names.iter().zip(vals) {
+        values.push(name, v);
+    }
+    for (k, v) in &rule.rule.defaults {
+        if !values.contains(k) {
+            values.push(k, v.borrowed());
+        }
+    }
+    values
+}
+
+/// Why the reference matcher found nothing.
+pub(crate) enum Miss {
+    /// Redirect to this canonical path.
+    Path(String),
+    NoMatch {
+        have: MethodSet,
+        ws_mismatch: bool,
+    },
+    Limit,
+}
+
+impl<'a> MapAdapter<'a> {
+    pub(crate) fn new(map: &'a Map, server_name: Cow<'a, str>, subdomain: Cow<'a, str>) -> Self {
+        MapAdapter {
+            map,
+            server_name,
+            subdomain,
+            script_root: Cow::Borrowed(""),
+            scheme: Cow::Borrowed("http"),
+            path: Cow::Borrowed("/"),
+            query: Cow::Borrowed(""),
+            method: Method::GET,
+            websocket: false,
+        }
+    }
+
+    /// Sets the mount point of the application (WSGI's `SCRIPT_NAME`), used
+    /// in built URLs and redirects.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/", "i")).build().unwrap();
+    /// let a = map.bind("h").unwrap().with_script_root("/app/");
+    /// assert_eq!(a.url_for("i").build().unwrap(), "/app/");
+    /// ```
+    pub fn with_script_root(mut self, script_root: &'a str) -> Self {
+        self.script_root = Cow::Borrowed(script_root.trim_end_matches('/'));
+        self
+    }
+
+    /// Sets the subdomain (for subdomain matching and building).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/", "i").subdomain("api")).build().unwrap();
+    /// let a = map.bind("example.com").unwrap().with_subdomain("api");
+    /// assert_eq!(a.match_path("/", &http::Method::GET).unwrap().endpoint(), "i");
+    /// ```
+    pub fn with_subdomain(mut self, subdomain: &'a str) -> Self {
+        self.subdomain = Cow::Borrowed(subdomain);
+        self
+    }
+
+    /// Sets the scheme (`http`, `https`, `ws`, `wss`) for external URLs;
+    /// `ws`/`wss` make the request a WebSocket request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/", "i")).build().unwrap();
+    /// let a = map.bind("h").unwrap().with_scheme("https");
+    /// assert_eq!(a.url_for("i").external(true).build().unwrap(), "https://h/");
+    /// ```
+    pub fn with_scheme(mut self, scheme: &'a str) -> Self {
+        self.websocket = matches!(scheme, "ws" | "wss");
+        self.scheme = Cow::Borrowed(scheme);
+        self
+    }
+
+    /// Overrides whether the request is a WebSocket request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/ws", "ws").websocket(true)).build().unwrap();
+    /// let a = map.bind("h").unwrap().with_websocket(true);
+    /// assert_eq!(a.match_path("/ws", &http::Method::GET).unwrap().endpoint(), "ws");
+    /// ```
+    pub fn with_websocket(mut self, websocket: bool) -> Self {
+        self.websocket = websocket;
+        self
+    }
+
+    /// Sets the raw (percent-encoded) path for [`match_request`](Self::match_request).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/a", "a")).build().unwrap();
+    /// let a = map.bind("h").unwrap().with_path("/a");
+    /// assert_eq!(a.match_request().unwrap().endpoint(), "a");
+    /// ```
+    pub fn with_path(mut self, path: &'a str) -> Self {
+        self.path = Cow::Borrowed(path);
+        self
+    }
+
+    /// Sets the raw query string, kept on redirects.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/a/", "a")).build().unwrap();
+    /// let a = map.bind("h").unwrap().with_path("/a").with_query("x=1");
+    /// assert_eq!(a.match_request().unwrap_err().location(), Some("http://h/a/?x=1"));
+    /// ```
+    pub fn with_query(mut self, query: &'a str) -> Self {
+        self.query = Cow::Borrowed(query);
+        self
+    }
+
+    /// Sets the request method (default GET): used by
+    /// [`match_request`](Self::match_request) and preferred when building.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # use http::Method;
+    /// # let map = Map::builder().rule(Rule::new("/a", "a").methods([Method::POST])).build().unwrap();
+    /// let a = map.bind("h").unwrap().with_path("/a").with_method(Method::POST);
+    /// assert_eq!(a.match_request().unwrap().endpoint(), "a");
+    /// ```
+    pub fn with_method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// The server name (normalized: lowercase, IDNA).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let map = carafe_routing::Map::builder().build().unwrap();
+    /// assert_eq!(map.bind("☃.example.com").unwrap().server_name(), "xn--n3h.example.com");
+    /// ```
+    pub fn server_name(&self) -> &str {
+        &self.server_name
+    }
+
+    /// The subdomain.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let map = carafe_routing::Map::builder().build().unwrap();
+    /// assert_eq!(map.bind("h").unwrap().subdomain(), "");
+    /// ```
+    pub fn subdomain(&self) -> &str {
+        &self.subdomain
+    }
+
+    /// The map.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let map = carafe_routing::Map::builder().build().unwrap();
+    /// assert_eq!(map.bind("h").unwrap().map().rules().count(), 0);
+    /// ```
+    pub fn map(&self) -> &'a Map {
+        self.map
+    }
+
+    /// Matches the bound path and method.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use carafe_routing::{Map, Rule};
+    /// # let map = Map::builder().rule(Rule::new("/", "index")).build().unwrap();
+    /// assert_eq!(map.bind("h").unwrap().match_request().unwrap().endpoint(), "index");
+    /// ```
+    pub fn match_request(&self) -> Result<Match<'_>, MatchError> {
+        self.match_path(&self.path, &self.method)
+    }
+
+    /// Matches a raw (percent-encoded) path with a method: the matched rule
+    /// and values, or why not (see [`MatchError`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_routing::{Map, MatchError, Rule};
+    /// use http::Method;
+    ///
+    /// let map = Map::builder()
+    ///     .rule(Rule::new("/page/<int:n>", "num"))
+    ///     .rule(Rule::new("/page/<name>", "named"))
+    ///     .build()
+    ///     .unwrap();
+    /// let a = map.bind("example.com").unwrap();
+    /// assert_eq!(a.match_path("/page/7", &Method::GET).unwrap().endpoint(), "num");
+    /// assert_eq!(a.match_path("/page/seven", &Method::GET).unwrap().endpoint(), "named");
+    /// let m = a.match_path("/page/caf%C3%A9", &Method::GET).unwrap();
+    /// assert_eq!(m.get::<String>("name").unwrap(), "café");
+    /// assert!(matches!(a.match_path("/page/%FF", &Method::GET), Err(MatchError::BadRequest(_))));
+    /// ```
+    pub fn match_path<'p>(&self, path: &'p str, method: &Method) -> Result<Match<'p>, MatchError>
+    where
+        'a: 'p,
+    {
+        // Werkzeug: "/" + path_info.lstrip("/"), or "" for an empty path.
+        let trimmed = path.trim_start_matches('/');
+        let normalized: Cow<'p, str> = if path.is_empty() {
+            Cow::Borrowed("")
+        } else if trimmed.len() < path.len() {
+            Cow::Borrowed(&path[path.len() - trimmed.len() - 1..])
+        } else {
+            Cow::Owned(format!("/{path}"))
+        };
+        let canonical: Cow<'p, str> = match normalized {
+            Cow::Borrowed(p) => canonicalize(p).map_err(|_| invalid_utf8())?,
+            Cow::Owned(p) => Cow::Owned(canonicalize(&p).map_err(|_| invalid_utf8())?.into_owned()),
+        };
+        let map: &'p Map = self.map;
+        let (id, values) = match canonical {
+            Cow::Borrowed(p) => {
+                let (id, vals) = self.resolve(p, method)?;
+                let values = assemble(&map.rules[id as usize], vals);
+                self.after_match(id, &values, method, p)?;
+                (id, values)
+            }
+            Cow::Owned(p) => {
+                let (id, vals) = self.resolve(&p, method)?;
+                let vals = vals.into_iter().map(Value::into_owned).collect();
+                let values = assemble(&map.rules[id as usize], vals);
+                self.after_match(id, &values, method, &p)?;
+                (id, values)
+            }
+        };
+        Ok(Match {
+            rule: &map.rules[id as usize],
+            values,
+        })
+    }
+
+    /// The methods a path accepts, sorted by name (empty if none, or if a
+    /// rule accepting every method matches).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_routing::{Map, Rule};
+    /// use http::Method;
+    /// let map = Map::builder()
+    ///     .automatic_options(false)
+    ///     .rule(Rule::new("/<foo>", "a").methods([Method::GET, Method::HEAD]))
+    ///     .rule(Rule::new("/foo", "b").methods([Method::POST]))
+    ///     .build()
+    ///     .unwrap();
+    /// let allowed = map.bind("h").unwrap().allowed_methods("/foo");
+    /// assert_eq!(allowed, [Method::GET, Method::HEAD, Method::POST]);
+    /// ```
+    pub fn allowed_methods(&self, path: &str) -> Vec<Method> {
+        let trimmed = path.trim_start_matches('/');
+        let normalized = if path.is_empty() {
+            String::new()
+        } else {
+            format!("/{trimmed}")
+        };
+        let Ok(canonical) = canonicalize(&normalized) else {
+            return Vec::new();
+        };
+        match self.general(&canonical, MethodKey::Nothing) {
+            Err(Miss::NoMatch { have, .. }) => have.to_sorted_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The domain part the rules' host/subdomain patterns are matched with.
+    pub(crate) fn domain_part(&self) -> &str {
+        let s = &self.map.settings;
+        if s.subdomain_matching {
+            &self.subdomain
+        } else if s.host_matching {
+            &self.server_name
+        } else {
+            ""
+        }
+    }
+
+    /// Matches a canonical path: the rule and its variables' values.
+    fn resolve<'x>(
+        &self,
+        path: &'x str,
+        method: &Method,
+    ) -> Result<(u32, Vec<Value<'x>>), MatchError> {
+        let key = MethodKey::new(method);
+        if let Some(ix) = &self.map.index
+            && let Some(found) = ix.lookup(self.map, self.domain_part(), path, key, self.websocket)
+        {
+            return Ok(found);
+        }
+        self.general(path, key)
+            .map_err(|miss| self.miss_error(miss))
+    }
+
+    /// The reference matcher, with Werkzeug's merge-slashes second pass.
+    pub(crate) fn general<'x>(&self, path: &'x str, key: MethodKey<'_>) -> Result<Found<'x>, Miss> {
+        let domain = self.domain_part();
+        let rules = &self.map.rules;
+        let mut walk = Walk::new(rules, key, self.websocket);
+        let parts = ReqParts::new(domain, path);
+        match self.map.trie.walk(&mut walk, 0, &parts, 0) {
+            Ok(Some(id)) => return Ok((id, walk.values)),
+            Err(Stop::SlashRequired) => return Err(Miss::Path(format!("{path}/"))),
+            Err(Stop::Limit) => return Err(Miss::Limit),
+            Ok(None) => {}
+        }
+        if self.map.settings.merge_slashes {
+            let merged = merge_slashes(path);
+            if let Cow::Owned(merged) = merged {
+                let parts = ReqParts::new(domain, &merged);
+                let mut second = Walk::new(rules, key, self.websocket);
+                second.have = std::mem::take(&mut walk.have);
+                second.ws_mismatch = walk.ws_mismatch;
+                match self.map.trie.walk(&mut second, 0, &parts, 0) {
+                    Ok(Some(id)) if rules[id as usize].merge_slashes => {
+                        return Err(Miss::Path(merged));
+                    }
+                    Ok(_) => {
+                        return Err(Miss::NoMatch {
+                            have: second.have,
+                            ws_mismatch: second.ws_mismatch,
+                        });
+                    }
+                    Err(Stop::SlashRequired) => return Err(Miss::Path(format!("{merged}/"))),
+                    Err(Stop::Limit) => return Err(Miss::Limit),
+                }
+            }
+        }
+        Err(Miss::NoMatch {
+            have: walk.have,
+            ws_mismatch: walk.ws_mismatch,
+        })
+    }
+
+    fn miss_error(&self, miss: Miss) -> MatchError {
+        match miss {
+            Miss::Path(path) => MatchError::RequestRedirect {
+                location: self.redirect_url(&path, None),
+            },
+            Miss::NoMatch { have, ws_mismatch } => {
+                if !have.is_empty() {
+                    MatchError::MethodNotAllowed {
+                        allowed: have.to_sorted_vec(),
+                    }
+                } else if ws_mismatch {
+                    MatchError::WebsocketMismatch
+                } else {
+                    MatchError::NotFound
+                }
+            }
+            Miss::Limit => MatchError::BadRequest(BadRequest::MatchLimit { limit: MATCH_LIMIT }),
+        }
+    }
+
+    /// Alias and default redirects, `redirect_to`, automatic OPTIONS.
+    fn after_match(
+        &self,
+        id: u32,
+        values: &Values<'_>,
+        method: &Method,
+        path: &str,
+    ) -> Result<(), MatchError> {
+        let map = self.map;
+        let rule = &map.rules[id as usize];
+        if !rule.needs_after && map.default_providers[id as usize].is_empty() {
+            return Ok(());
+        }
+        let key = MethodKey::new(method);
+        if rule.rule.alias && map.settings.redirect_defaults {
+            let mut builder = self
+                .url_for(&rule.rule.endpoint)
+                .method(method.clone())
+                .external(true)
+                .append_unknown(false);
+            for (k, v) in values.iter() {
+                builder = builder.value(k, v.borrowed());
+            }
+            if let Ok(mut url) = builder.build() {
+                if !self.query.is_empty() {
+                    url.push('?');
+                    url.push_str(&self.query);
+                }
+                return Err(MatchError::RequestRedirect { location: url });
+            }
+        }
+        if map.settings.redirect_defaults {
+            for &other in &map.default_providers[id as usize] {
+                let r = &map.rules[other as usize];
+                if !self.suitable_for(r, values, Some(method)) {
+                    continue;
+                }
+                let mut merged: Vec<(Cow<'_, str>, Value<'_>)> = values
+                    .iter()
+                    .map(|(k, v)| (Cow::Borrowed(k), v.borrowed()))
+                    .collect();
+                for (k, v) in &r.rule.defaults {
+                    match merged.iter_mut().find(|(n, _)| n == k) {
+                        Some(slot) => slot.1 = v.borrowed(),
+                        None => merged.push((Cow::Borrowed(k.as_str()), v.borrowed())),
+                    }
+                }
+                if let Ok((domain, path)) = self.build_rule(r, &merged, true) {
+                    return Err(MatchError::RequestRedirect {
+                        location: self.redirect_url(&path, Some(&domain)),
+                    });
+                }
+            }
+        }
+        if let Some(target) = &rule.rule.redirect_to {
+            let target = match target {
+                RedirectTo::Url(t) => fill_placeholders(t, rule, values),
+                RedirectTo::Fn(f) => f(values),
+            };
+            let base = format!(
+                "{}://{}{}/",
+                self.scheme_or_http(),
+                self.host_for(None),
+                self.script_root
+            );
+            return Err(MatchError::RequestRedirect {
+                location: urljoin(&base, &target),
+            });
+        }
+        if key.is_options() && rule.auto_options {
+            return Err(MatchError::AutomaticOptions {
+                allowed: match self.general(path, MethodKey::Nothing) {
+                    Err(Miss::NoMatch { have, .. }) => have.to_sorted_vec(),
+                    _ => rule
+                        .methods
+                        .as_ref()
+                        .map(MethodSet::to_sorted_vec)
+                        .unwrap_or_default(),
+                },
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn scheme_or_http(&self) -> &str {
+        if self.scheme.is_empty() {
+            "http"
+        } else {
+            &self.scheme
+        }
+    }
+
+    /// Werkzeug's `get_host`: the host for a domain part (subdomain or
+    /// host), or the current one.
+    pub(crate) fn host_for(&self, domain_part: Option<&str>) -> String {
+        if self.map.settings.host_matching {
+            return domain_part.unwrap_or(&self.server_name).to_owned();
+        }
+        let sub = domain_part.unwrap_or(&self.subdomain);
+        if sub.is_empty() || !self.map.settings.subdomain_matching {
+            self.server_name.to_string()
+        } else {
+            format!("{sub}.{}", self.server_name)
+        }
+    }
+
+    /// Werkzeug's `make_redirect_url`: absolute URL for a canonical path,
+    /// with the bound query string.
+    pub(crate) fn redirect_url(&self, path: &str, domain_part: Option<&str>) -> String {
+        let mut url = format!(
+            "{}://{}{}/{}",
+            self.scheme_or_http(),
+            self.host_for(domain_part),
+            self.script_root,
+            path.trim_start_matches('/')
+        );
+        if !self.query.is_empty() {
+            url.push('?');
+            url.push_str(&self.query);
+        }
+        url
+    }
+
+    /// Werkzeug's `Rule.suitable_for`.
+    pub(crate) fn suitable_for(
+        &self,
+        rule: &CompiledRule,
+        values: &Values<'_>,
+        method: Option<&Method>,
+    ) -> bool {
+        if let (Some(m), Some(_)) = (method, &rule.methods)
+            && !rule.allows(MethodKey::new(m))
+        {
+            return false;
+        }
+        for arg in &rule.arguments {
+            if rule.default_for(arg).is_none() && !values.contains(arg) {
+                return false;
+            }
+        }
+        for (k, v) in &rule.rule.defaults {
+            if let Some(given) = values.get(k)
+                && given != v
+            {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn invalid_utf8() -> MatchError {
+    MatchError::BadRequest(BadRequest::InvalidUtf8)
+}
+
+/// Replaces `<name>` in a redirect target by the converter's URL form.
+fn fill_placeholders(target: &str, rule: &CompiledRule, values: &Values<'_>) -> String {
+    let mut out = String::with_capacity(target.len());
+    let mut rest = target;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>').filter(|&c| c > 0) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let name = &after[..close];
+        if let Some(v) = values.get(name) {
+            let text = match rule.var_index(name) {
+                Some(i) => {
+                    let conv = &rule.converters[i];
+                    match conv.to_url(v) {
+                        Ok(t) => {
+                            crate::encode::encode_path_text(&t, conv.matches_slash()).into_owned()
+                        }
+                        Err(_) => v.to_string(),
+                    }
+                }
+                None => crate::encode::encode_path_text(&v.to_string(), false).into_owned(),
+            };
+            out.push_str(&text);
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
