@@ -2,9 +2,11 @@
 
 mod app;
 mod blueprints;
+mod config;
 mod errors;
 mod extract;
 mod gateway;
+mod logging;
 mod macros;
 mod responses;
 mod sessions;

@@ -21,6 +21,7 @@ mod methods;
 mod parse;
 mod part;
 mod rule;
+mod template;
 mod value;
 mod values;
 
@@ -34,9 +35,10 @@ pub use parse::{
     parse_converter_args, parse_host_pattern, parse_rule,
 };
 pub use rule::{EndpointPrefix, RedirectTo, Rule, RuleFactory, Subdomain, Submount};
+pub use template::RuleTemplate;
 pub use value::{
     FromValue, InvalidUuid, Uuid, Value, ValueError, ValueKind, builtin_converter_kind,
 };
-pub use values::Values;
+pub use values::{IntoIter as ValuesIntoIter, Values};
 
 pub use http::Method;

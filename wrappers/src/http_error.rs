@@ -675,6 +675,13 @@ impl From<HeaderError> for HttpError {
     }
 }
 
+impl From<StatusCode> for HttpError {
+    /// As [`abort`]: `Err(StatusCode::NOT_FOUND.into())`.
+    fn from(status: StatusCode) -> Self {
+        Self::new(status)
+    }
+}
+
 impl From<RedirectError> for HttpError {
     /// `400` for a target with control characters (it came from the client),
     /// `500` for a status that is not a redirect (a bug in the program).

@@ -285,6 +285,11 @@ fn errors_convert_into_responses() {
     }
     let response = handler().unwrap_or_else(Response::from);
     assert_eq!(response.status(), 409);
+    let from_status: HttpError = StatusCode::NOT_FOUND.into();
+    assert_eq!(
+        from_status.description(),
+        HttpError::not_found().description()
+    );
     assert!(text(response).contains("<h1>Conflict</h1>"));
 }
 

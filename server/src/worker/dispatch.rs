@@ -1,0 +1,32 @@
+//! Where a worker runs each handler (the `scheduler` setting).
+
+use std::sync::Arc;
+
+use carafe_wrappers::Request;
+use carafe_wrappers::hyper::{Executor, Job};
+
+use super::pool::Pool;
+use super::watch::{Predictor, Watch};
+use crate::Scheduler;
+
+/// The worker's executor: the handler pool, and the choice of running a
+/// handler inline instead.
+pub(crate) struct Dispatch {
+    pub(crate) scheduler: Scheduler,
+    pub(crate) pool: Pool,
+    pub(crate) watch: Arc<Watch>,
+}
+
+impl Executor for Dispatch {
+    fn spawn(&self, job: Job) {
+        self.pool.spawn(job);
+    }
+
+    fn run_inline(&self, request: &Request) -> bool {
+        match self.scheduler {
+            Scheduler::Inline => true,
+            Scheduler::Pool => false,
+            Scheduler::Adaptive => self.watch.predictor.is_fast(Predictor::key(request)),
+        }
+    }
+}
