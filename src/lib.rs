@@ -59,6 +59,7 @@ mod route;
 mod scaffold;
 mod session;
 mod setup;
+mod templates;
 mod url;
 
 pub use carafe_routing as routing;
@@ -78,14 +79,15 @@ pub use hooks::BeforeRequestOutcome;
 pub use response::{Html, IntoHeaders, IntoResponse, Json, Redirect};
 pub use route::Route;
 pub use session::{Flash, Session, SessionConfig, SessionError};
+pub use templates::render_template;
 pub use url::{UrlError, UrlFor};
 
 /// What most apps need: `use carafe::prelude::*;`.
 pub mod prelude {
     pub use crate::{
         App, AppBuilder, Blueprint, Cookies, Error, Files, Flash, Form, Html, IntoResponse, Json,
-        Query, Redirect, RequestExt, Session, State, UrlFor, delete, get, patch, post, put, route,
-        url_for,
+        Query, Redirect, RequestExt, Session, State, UrlFor, delete, get, patch, post, put,
+        render_template, route, url_for,
     };
     pub use carafe_routing::Values;
     pub use carafe_wrappers::{HttpError, Request, Response};

@@ -11,4 +11,5 @@ mod macros;
 mod responses;
 mod sessions;
 mod setup;
+mod templates;
 mod url_for;

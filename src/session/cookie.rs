@@ -93,11 +93,14 @@ impl CookieSessions {
     /// every request (`refresh_each_request`), so a request that carries a
     /// session cookie has it opened even if nothing read it.
     pub(crate) fn refreshes(&self, request: &Request) -> bool {
-        self.config.refresh_each_request
-            && !self.is_null()
-            && request
-                .cookies()
-                .is_ok_and(|cookies| cookies.contains_key(&self.config.cookie_name))
+        self.config.refresh_each_request && !self.is_null() && self.has_cookie(request)
+    }
+
+    /// Whether the request carries a session cookie.
+    pub(crate) fn has_cookie(&self, request: &Request) -> bool {
+        request
+            .cookies()
+            .is_ok_and(|cookies| cookies.contains_key(&self.config.cookie_name))
     }
 
     /// The session of `request`: its cookie decrypted with the first key
