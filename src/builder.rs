@@ -30,6 +30,8 @@ pub(crate) struct Settings {
     pub(crate) static_url_path: String,
     pub(crate) template_folder: Option<PathBuf>,
     pub(crate) templates_auto_reload: Option<bool>,
+    pub(crate) trusted_hosts: Option<Vec<String>>,
+    pub(crate) send_file_max_age: Option<std::time::Duration>,
 }
 
 impl Default for Settings {
@@ -46,6 +48,8 @@ impl Default for Settings {
             static_url_path: "/static".to_owned(),
             template_folder: None,
             templates_auto_reload: None,
+            trusted_hosts: None,
+            send_file_max_age: None,
         }
     }
 }

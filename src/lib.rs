@@ -58,6 +58,7 @@ mod response;
 mod route;
 mod scaffold;
 mod session;
+mod settings;
 mod setup;
 mod templates;
 mod url;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use carafe_routing::{Map, MapError, Rule, Value, Values};
-use carafe_wrappers::{Request, send_from_directory};
+use carafe_wrappers::{Request, SendFile};
 use http::Method;
 
 use crate::app::{App, AppInner, Endpoint};
@@ -254,9 +254,14 @@ fn add_static(builder: &mut AppBuilder) {
         return;
     };
     let folder = Arc::new(folder);
+    let max_age = builder.settings.send_file_max_age;
     let serve = move |request: &Request, values: &Values<'_>| {
         let filename: String = values.get_as("filename").unwrap_or_default();
-        send_from_directory(folder.as_path(), &filename, request)
+        let mut file = SendFile::from_directory(folder.as_path(), &filename);
+        if let Some(max_age) = max_age {
+            file = file.with_max_age(max_age);
+        }
+        file.send(request)
     };
     let rule = Rule::new(
         format!("{}/<path:filename>", builder.settings.static_url_path),

@@ -21,9 +21,6 @@ use sha2::{Digest, Sha512};
 use super::SessionData;
 use super::config::SessionConfig;
 
-/// Browsers keep cookies up to about 4 KiB; Werkzeug warns above this size.
-const MAX_COOKIE_SIZE: usize = 4093;
-
 #[derive(Serialize, Deserialize)]
 struct Envelope {
     t: u64,
@@ -204,11 +201,12 @@ impl CookieSessions {
         }
         match cookie.to_header_value() {
             Ok(header) => {
-                if header.len() > MAX_COOKIE_SIZE {
+                let limit = self.config.max_cookie_size;
+                if limit > 0 && header.len() > limit {
                     tracing::warn!(
                         size = header.len(),
-                        limit = MAX_COOKIE_SIZE,
-                        "the session cookie is {} bytes, more than browsers keep ({MAX_COOKIE_SIZE}): \
+                        limit,
+                        "the session cookie is {} bytes, more than browsers keep ({limit}): \
                          it may be dropped; keep less in the session",
                         header.len()
                     );
