@@ -254,6 +254,10 @@ fn process_response(
     request: &Request,
     mut response: Response,
 ) -> Response {
+    let callbacks = std::mem::take(&mut *context.after_this.borrow_mut());
+    for callback in callbacks {
+        response = callback(response);
+    }
     for hooks in scopes(inner, context).chain(std::iter::once(&inner.app_hooks)) {
         for after in hooks.after.iter().rev() {
             response = after(request, response);
