@@ -665,3 +665,20 @@ impl fmt::Display for Map {
         f.write_str("])")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_and_matches_cross_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        fn send<T: Send>() {}
+        send_sync::<Map>();
+        send_sync::<MapAdapter<'static>>();
+        send::<crate::Match<'static>>();
+        send_sync::<crate::MatchError>();
+        send_sync::<crate::BuildError>();
+        send_sync::<crate::MapError>();
+    }
+}
