@@ -11,5 +11,6 @@ pub use carafe_routing as routing;
 pub use carafe_templating as templating;
 pub use carafe_wrappers as wrappers;
 
+pub mod cli;
 pub mod config;
 pub mod logging;

@@ -4,6 +4,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
 
@@ -32,6 +33,9 @@ pub const APP_SECTION: &str = "app";
 
 /// The extensions tried for each config file, in this order.
 const EXTENSIONS: [&str; 3] = ["toml", "yaml", "yml"];
+
+/// The directory selected for this process ([`Loader::select_dir`]).
+static SELECTED_DIR: OnceLock<PathBuf> = OnceLock::new();
 
 /// A loaded configuration: Flask's built-in keys ([`Settings`]) and the
 /// app's own section (`T`, the `app:` key of the files).
@@ -176,12 +180,32 @@ impl Loader {
         Self::default()
     }
 
-    /// The config directory (default: `CARAFE_CONFIG_DIR`, else `config`).
-    /// A named directory must exist.
+    /// The config directory (default: the [selected](Loader::select_dir)
+    /// one, else `CARAFE_CONFIG_DIR`, else `config`). A named directory must
+    /// exist.
     #[must_use]
     pub fn dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.dir = Some(dir.into());
         self
+    }
+
+    /// Selects the config directory for this process, ahead of
+    /// `CARAFE_CONFIG_DIR` (what the command line's `--config-dir` does, so
+    /// that an app factory's `Config::load()` reads it). The first
+    /// selection wins; returns whether this one did.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe::config::{Config, ConfigError, Loader, Mode};
+    ///
+    /// assert!(Loader::select_dir("/no/such/dir"));
+    /// assert!(!Loader::select_dir("/elsewhere"));
+    /// let error = Config::loader().mode(Mode::Production).load::<()>().unwrap_err();
+    /// assert!(matches!(error, ConfigError::MissingDir { .. }));
+    /// ```
+    pub fn select_dir(dir: impl Into<PathBuf>) -> bool {
+        SELECTED_DIR.set(dir.into()).is_ok()
     }
 
     /// The mode (default: [`Mode::current`]).
@@ -192,7 +216,9 @@ impl Loader {
     }
 
     /// The environment to read instead of the process's (for tests, and
-    /// for reading a saved environment).
+    /// for reading a saved environment). A loader given an environment
+    /// reads nothing else of the process: it also ignores [`Mode::select`]
+    /// and [`Loader::select_dir`].
     #[must_use]
     pub fn env<I, K, V>(mut self, vars: I) -> Self
     where
@@ -271,14 +297,12 @@ impl Loader {
     pub(crate) fn resolved_mode(&self) -> Result<Mode, ConfigError> {
         match self.mode {
             Some(mode) => Ok(mode),
-            None if self.env.is_some() => match Mode::selected() {
-                Some(mode) => Ok(mode),
-                None => Mode::from_env_value(
-                    self.var(super::mode::MODE_VAR)
-                        .as_deref()
-                        .filter(|v| !v.is_empty()),
-                ),
-            },
+            // A given environment is all the loader looks at.
+            None if self.env.is_some() => Mode::from_env_value(
+                self.var(super::mode::MODE_VAR)
+                    .as_deref()
+                    .filter(|v| !v.is_empty()),
+            ),
             None => Mode::current(),
         }
     }
@@ -295,13 +319,13 @@ impl Loader {
 
     /// The directory, and whether it was named (and so must exist).
     pub(crate) fn resolved_dir(&self) -> (PathBuf, bool) {
-        match (
-            &self.dir,
-            self.var(CONFIG_DIR_VAR).filter(|v| !v.is_empty()),
-        ) {
-            (Some(dir), _) => (dir.clone(), true),
-            (None, Some(dir)) => (PathBuf::from(dir), true),
-            (None, None) => (PathBuf::from("config"), false),
+        let selected = SELECTED_DIR.get().filter(|_| self.env.is_none());
+        if let Some(dir) = self.dir.as_ref().or(selected) {
+            return (dir.clone(), true);
+        }
+        match self.var(CONFIG_DIR_VAR).filter(|v| !v.is_empty()) {
+            Some(dir) => (PathBuf::from(dir), true),
+            None => (PathBuf::from("config"), false),
         }
     }
 

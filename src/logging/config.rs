@@ -238,6 +238,7 @@ impl<'de> Deserialize<'de> for Level {
 /// The line format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Format {
     /// `2026-01-01T00:00:00.000000Z  INFO target: message key=value`.
     Text,
@@ -250,6 +251,7 @@ pub enum Format {
 
 /// Where lines go.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Output {
     /// Standard error (`stderr`, or `-` as in gunicorn).
     Stderr,
