@@ -152,6 +152,32 @@ fn check_reports_the_apps_problems_and_panics() {
 }
 
 #[test]
+fn check_notes_secrets_read_as_plain_values() {
+    #[derive(serde::Deserialize)]
+    struct Db {
+        #[allow(dead_code)]
+        db_password: String,
+    }
+
+    let factory = || -> Result<TestApp, carafe::config::ConfigError> {
+        let _config: carafe::config::Config<Db> = carafe::config::Config::loader()
+            .mode(carafe::config::Mode::Production)
+            .env([("CARAFE_APP__DB_PASSWORD", "hunter2")])
+            .load()?;
+        Ok(shop())
+    };
+    let (code, out, err) = run_in_process(factory, &["check"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert!(
+        out.contains(
+            "config: note: key `app.db_password` is named like a secret but is not read as a Secret"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("hunter2"), "{out}");
+}
+
+#[test]
 fn usage_errors_exit_with_2_and_help_with_0() {
     let (code, out, err) = run_in_process(shop, &["routes", "--sort", "size"]);
     assert_eq!(code, ExitCode::from(2));

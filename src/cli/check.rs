@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::de::IgnoredAny;
 
@@ -26,6 +27,49 @@ pub(crate) fn build_app<F: AppFactory>(factory: &F) -> Result<F::App, String> {
             Err(format!("the app factory panicked: {message}"))
         }
     }
+}
+
+/// Runs `f` with a subscriber that keeps the warnings of
+/// `carafe::config` (keys named like secrets read as plain values), and
+/// returns them with `f`'s result.
+fn capture_config_warnings<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Lines {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let lines = Lines::default();
+    let writer = lines.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("carafe::config=warn"))
+        .with_writer(move || writer.clone())
+        .without_time()
+        .with_level(false)
+        .with_target(false)
+        .with_ansi(false)
+        .finish();
+    let result = tracing::subscriber::with_default(subscriber, f);
+    let text = String::from_utf8_lossy(&lines.0.lock().unwrap_or_else(PoisonError::into_inner))
+        .into_owned();
+    (
+        result,
+        text.lines()
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect(),
+    )
 }
 
 /// Runs every check; prints what was found to `out`, problems to `err`.
@@ -105,7 +149,11 @@ pub(crate) fn check<F: AppFactory>(
         }
     }
 
-    match build_app(factory) {
+    let (built, warnings) = capture_config_warnings(|| build_app(factory));
+    for warning in warnings {
+        let _ = writeln!(out, "config: note: {warning}");
+    }
+    match built {
         Ok(app) => {
             match app.url_map() {
                 Some(map) => {

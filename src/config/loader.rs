@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
 
-use super::de::{DeError, NodeDeserializer};
+use super::de::{Context, DeError, NodeDeserializer};
 use super::error::{ConfigError, Location};
 use super::mode::Mode;
 use super::node::{Node, Value, from_toml, from_yaml};
@@ -77,6 +77,7 @@ pub struct Config<T = ()> {
     mode: Mode,
     files: Vec<PathBuf>,
     env_vars: Vec<String>,
+    exposed_secrets: Vec<String>,
 }
 
 impl<T: DeserializeOwned> Config<T> {
@@ -130,6 +131,60 @@ impl<T> Config<T> {
     /// (names only).
     pub fn env_vars(&self) -> &[String] {
         &self.env_vars
+    }
+
+    /// Keys named like secrets ([`is_secret_name`](super::is_secret_name))
+    /// that the config types read as something other than a
+    /// [`Secret`](super::Secret): formatting the config would show their
+    /// values. `check` reports them; make those fields `Secret<_>`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe::config::{Config, Mode, Secret};
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Debug, Deserialize)]
+    /// struct Db {
+    ///     password: String,
+    ///     api_token: Secret<String>,
+    /// }
+    ///
+    /// let config: Config<Db> = Config::loader()
+    ///     .mode(Mode::Production)
+    ///     .env([("CARAFE_APP__PASSWORD", "p"), ("CARAFE_APP__API_TOKEN", "t")])
+    ///     .load()
+    ///     .unwrap();
+    /// assert_eq!(config.exposed_secrets(), ["app.password"]);
+    /// ```
+    pub fn exposed_secrets(&self) -> &[String] {
+        &self.exposed_secrets
+    }
+
+    /// A config from its parts, as if loaded (for tests and for apps that
+    /// build their settings in code).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe::config::{Config, Mode, Settings};
+    ///
+    /// let mut settings = Settings::default();
+    /// settings.testing = true;
+    /// let config = Config::from_parts(settings, 42u32, Mode::Testing);
+    /// assert!(config.settings.testing);
+    /// assert_eq!(config.app, 42);
+    /// assert!(config.files().is_empty());
+    /// ```
+    pub fn from_parts(settings: Settings, app: T, mode: Mode) -> Self {
+        Config {
+            settings,
+            app,
+            mode,
+            files: Vec::new(),
+            env_vars: Vec::new(),
+            exposed_secrets: Vec::new(),
+        }
     }
 }
 
@@ -272,7 +327,7 @@ impl Loader {
         let app_node = root
             .take(APP_SECTION)
             .unwrap_or_else(|| Node::empty_map(Location::Default));
-        let settings: Settings = deserialize(&root, "")?;
+        let (settings, mut exposed): (Settings, _) = deserialize_noting(&root, "")?;
         if std::any::type_name::<T>() == "()"
             && let Value::Map(entries) = &app_node.value
             && let Some((key, _)) = entries.first()
@@ -284,13 +339,22 @@ impl Loader {
                     .to_owned(),
             });
         }
-        let app: T = deserialize(&app_node, APP_SECTION)?;
+        let (app, app_exposed): (T, _) = deserialize_noting(&app_node, APP_SECTION)?;
+        exposed.extend(app_exposed);
+        for key in &exposed {
+            tracing::warn!(
+                target: "carafe::config",
+                "key `{key}` is named like a secret but is not read as a Secret: \
+                 formatting the config would show its value"
+            );
+        }
         Ok(Config {
             settings,
             app,
             mode,
             files: sources.files,
             env_vars: sources.env_vars,
+            exposed_secrets: exposed,
         })
     }
 
@@ -429,7 +493,19 @@ fn set_default(defaults: &mut Node, key: &str) {
 
 /// Deserializes a tree into `T`, turning errors into [`ConfigError`]s.
 pub(crate) fn deserialize<T: DeserializeOwned>(node: &Node, key: &str) -> Result<T, ConfigError> {
-    T::deserialize(NodeDeserializer::new(node, key)).map_err(DeError::into_config_error)
+    deserialize_noting(node, key).map(|(value, _)| value)
+}
+
+/// [`deserialize`], also returning the keys named like secrets that were not
+/// read into a [`Secret`](super::Secret).
+pub(crate) fn deserialize_noting<T: DeserializeOwned>(
+    node: &Node,
+    key: &str,
+) -> Result<(T, Vec<String>), ConfigError> {
+    let context = Context::default();
+    let value = T::deserialize(NodeDeserializer::new(node, key, &context))
+        .map_err(DeError::into_config_error)?;
+    Ok((value, context.into_exposed()))
 }
 
 /// The one file for `stem` in `dir`, if any.
