@@ -18,6 +18,10 @@
 //! | `GET /panic` | panics (a 500; the worker lives) |
 //! | `GET /pid` | `pid=<worker pid>` |
 //! | `GET /chunks?n=N` | N chunks of `chunk\n` (a streamed body) |
+//!
+//! Environment: `TESTAPP_BOOT_PANIC=1` makes the app factory panic (a worker
+//! that fails to boot); `TESTAPP_DIE_AFTER_MS=N` makes every worker exit N ms
+//! after it booted (a crash loop).
 
 use std::io::Read;
 use std::time::Duration;
@@ -81,9 +85,25 @@ fn app(mut request: Request) -> Response {
     }
 }
 
+fn factory() -> fn(Request) -> Response {
+    if std::env::var_os("TESTAPP_BOOT_PANIC").is_some() {
+        panic!("TESTAPP_BOOT_PANIC is set");
+    }
+    if let Some(ms) = std::env::var("TESTAPP_DIE_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+    {
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(ms));
+            std::process::exit(1);
+        });
+    }
+    app
+}
+
 fn main() {
     let result = Settings::from_args(std::env::args().skip(1))
-        .and_then(|settings| Server::new(settings).run(|| app));
+        .and_then(|settings| Server::new(settings).run(factory));
     if let Err(error) = result {
         eprintln!("error: {error}");
         std::process::exit(1);
