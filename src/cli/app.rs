@@ -54,6 +54,18 @@ pub trait CliApp: Application {
     }
 }
 
+// INTEGRATION POINT (the App, issue 6 points 1-7, on branch `app`, not on
+// `main` yet): once `crate::App` is on main, add here
+//
+//     impl CliApp for crate::App {
+//         fn url_map(&self) -> Option<&Map> { Some(self.map()) }
+//         fn problems(&self) -> Vec<String> { /* the App's own checks:
+//             templates that do not compile (file and line), a static
+//             folder that does not exist */ }
+//     }
+//
+// and switch the `cli_app` example and `carafe::cli`'s docs to the App.
+
 /// What an app factory may return: the app, or a `Result` with it.
 pub trait IntoApp {
     /// The app.

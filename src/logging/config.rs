@@ -17,6 +17,9 @@ pub const RUST_LOG: &str = "RUST_LOG";
 /// `config/logging.<mode>.{toml,yaml,yml}`, then `CARAFE_LOG__<KEY>`
 /// variables (`CARAFE_LOG__LEVEL=debug`, `CARAFE_LOG__TARGETS__HYPER=warn`),
 /// then `RUST_LOG`, which replaces the level, targets and filter.
+/// (Environment keys are lowercased and `__` separates them, so a target
+/// with `::` cannot be named in `CARAFE_LOG__TARGETS__...`: use `RUST_LOG`
+/// or `CARAFE_LOG__FILTER` for those.)
 ///
 /// ```yaml
 /// # config/logging.yaml
