@@ -202,19 +202,55 @@ fn example_binary() -> PathBuf {
     static BUILD: Once = Once::new();
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(Path::parent).unwrap().to_owned();
+    let bin = dir
+        .join("examples")
+        .join(format!("cli_app{}", std::env::consts::EXE_SUFFIX));
     BUILD.call_once(|| {
-        // `cargo test` builds examples, but a filtered run may not have, and
-        // a stale one must not be used.
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.args(["build", "-q", "-p", "carafe", "--example", "cli_app"]);
-        if dir.ends_with("release") {
-            cargo.arg("--release");
+        // `cargo test` builds the examples with the tests; a filtered run
+        // (`--test main`) does not, and an example older than the sources
+        // is stale: build it then. (Not always: a nested `cargo build -p`
+        // may unify features differently from a `--workspace` run and
+        // rebuild dependencies for nothing.)
+        let built = std::fs::metadata(&bin).and_then(|m| m.modified()).ok();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let sources = [
+            "Cargo.toml",
+            "src",
+            "examples/cli_app",
+            "routing/src",
+            "wrappers/src",
+            "server/src",
+        ]
+        .map(|part| root.join(part));
+        let fresh = built.is_some_and(|built| sources.iter().all(|path| newest(path) <= built));
+        if !fresh {
+            let mut cargo = Command::new(env!("CARGO"));
+            cargo.args(["build", "-q", "-p", "carafe", "--example", "cli_app"]);
+            if dir.ends_with("release") {
+                cargo.arg("--release");
+            }
+            let status = cargo.status().unwrap();
+            assert!(status.success(), "building the cli_app example failed");
         }
-        let status = cargo.status().unwrap();
-        assert!(status.success(), "building the cli_app example failed");
     });
-    dir.join("examples")
-        .join(format!("cli_app{}", std::env::consts::EXE_SUFFIX))
+    bin
+}
+
+/// The newest modification time of a file or of the files under a
+/// directory.
+fn newest(path: &Path) -> std::time::SystemTime {
+    let mut latest = std::time::SystemTime::UNIX_EPOCH;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return latest;
+    };
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+            latest = latest.max(newest(&entry.path()));
+        }
+    } else if let Ok(modified) = meta.modified() {
+        latest = modified;
+    }
+    latest
 }
 
 /// Runs the example with a clean environment plus `env`.
