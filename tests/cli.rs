@@ -220,6 +220,7 @@ fn example_binary() -> PathBuf {
             "routing/src",
             "wrappers/src",
             "server/src",
+            "templating/src",
         ]
         .map(|part| root.join(part));
         let fresh = built.is_some_and(|built| sources.iter().all(|path| newest(path) <= built));
