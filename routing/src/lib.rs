@@ -39,6 +39,6 @@ pub use template::RuleTemplate;
 pub use value::{
     FromValue, InvalidUuid, Uuid, Value, ValueError, ValueKind, builtin_converter_kind,
 };
-pub use values::Values;
+pub use values::{IntoIter as ValuesIntoIter, Values};
 
 pub use http::Method;

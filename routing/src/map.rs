@@ -413,6 +413,11 @@ impl MapBuilder {
             }
         }
 
+        for (id, providers) in default_providers.iter().enumerate() {
+            if !providers.is_empty() {
+                rules[id].post = true;
+            }
+        }
         let index = if settings.use_index {
             Some(Index::build(&rules, &trie))
         } else {

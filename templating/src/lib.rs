@@ -10,6 +10,8 @@ mod environment;
 mod error;
 mod escape;
 pub mod filters;
+#[cfg(unix)]
+pub mod isolated;
 mod loader;
 mod reload;
 pub mod sandbox;
@@ -23,7 +25,7 @@ pub use environment::{DEFAULT_AUTOESCAPE, Environment, EnvironmentBuilder};
 pub use error::{Cap, Error, ForbiddenKind, Location};
 pub use escape::{escape_html, escape_markupsafe};
 pub use loader::{
-    ChainLoader, DirLoader, EmbeddedLoader, Loader, MemoryLoader, PrefixLoader, Source,
+    ChainLoader, DirLoader, EmbeddedLoader, Loader, MemoryLoader, PrefixLoader, Source, needed_by,
     write_embed_manifest,
 };
 pub use scope::RenderScope;

@@ -17,6 +17,7 @@
 //! | `GET /sleep?ms=N` | sleeps N ms (default 1000), `slept` |
 //! | `GET /panic` | panics (a 500; the worker lives) |
 //! | `GET /pid` | `pid=<worker pid>` |
+//! | `GET /scheme` | the request's URL scheme (`http`, or `https` behind a trusted proxy) |
 //! | `GET /chunks?n=N` | N chunks of `chunk\n` (a streamed body) |
 //!
 //! Environment: `TESTAPP_BOOT_PANIC=1` makes the app factory panic (a worker
@@ -76,6 +77,7 @@ fn app(mut request: Request) -> Response {
         }
         "/panic" => panic!("the /panic route panics"),
         "/pid" => Response::text(format!("pid={}", std::process::id())),
+        "/scheme" => Response::text(request.scheme().as_str().to_owned()),
         "/chunks" => {
             let n = query(&request, "n").unwrap_or(3);
             let chunks = (0..n).map(|_| Ok(bytes::Bytes::from_static(b"chunk\n")));

@@ -526,6 +526,7 @@ impl SandboxBuilder {
         for found in &scan.uses {
             let kind = match found.kind {
                 UseKind::Reserved => Some(ForbiddenKind::Name),
+                UseKind::Component => None,
                 UseKind::Template => {
                     (!templates.contains(&found.name)).then_some(ForbiddenKind::Template)
                 }

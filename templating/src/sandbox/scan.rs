@@ -28,6 +28,8 @@ pub(crate) enum UseKind {
     Template,
     /// An identifier starting with `__` (`__tera_context` dumps the whole context).
     Reserved,
+    /// A component call (`{{<card />}}`, `{% <card> %}`).
+    Component,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +53,8 @@ pub(crate) struct Scan {
     /// The deepest tag nesting, and the tag that reached it.
     pub(crate) depth: usize,
     pub(crate) deepest: Range<usize>,
+    /// The components this template defines.
+    pub(crate) defines: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -180,6 +184,9 @@ impl Scan {
             }
             Tok::Ident("component") => {
                 self.push(stack, span);
+                if let Some((name, _)) = dotted_name(tokens, 1) {
+                    self.defines.push(name);
+                }
                 let hook = if block.close_trims {
                     "{{ __carafe_enter() -}}"
                 } else {
@@ -212,7 +219,7 @@ impl Scan {
             Tok::Op("<") => {
                 // `{% <card title> %}...{% </card> %}`: a component call with a body.
                 self.push(stack, span);
-                self.expression(&tokens[1..]);
+                self.expression(tokens);
             }
             Tok::Op("</") => {
                 stack.pop();
@@ -281,6 +288,16 @@ impl Scan {
                         self.wrap(tokens, target, "__carafe_iter(v=(", "))");
                     }
                 }
+                // `<name` where an operand is expected: a component call.
+                Tok::Op("<") if i == 0 || !is_operand(&tokens[i - 1].tok) => {
+                    if let Some((name, span)) = dotted_name(tokens, i + 1) {
+                        self.uses.push(Use {
+                            kind: UseKind::Component,
+                            name,
+                            span,
+                        });
+                    }
+                }
                 _ => {}
             }
         }
@@ -312,6 +329,45 @@ impl Scan {
             }
         }
     }
+}
+
+/// Whether a token ends an operand (so a following `<` is "less than").
+fn is_operand(tok: &Tok<'_>) -> bool {
+    match tok {
+        Tok::Ident(word) => !matches!(*word, "not" | "and" | "or" | "in" | "is" | "if" | "else"),
+        Tok::Str(_) | Tok::Number | Tok::Op(")" | "]" | "}") => true,
+        _ => false,
+    }
+}
+
+/// `a.b.c` starting at token `from`: the name and its span.
+fn dotted_name(tokens: &[Token<'_>], from: usize) -> Option<(String, Range<usize>)> {
+    let Some(Token {
+        tok: Tok::Ident(first),
+        span,
+    }) = tokens.get(from)
+    else {
+        return None;
+    };
+    let mut name = first.to_string();
+    let mut end = span.end;
+    let mut i = from + 1;
+    while let (
+        Some(Token {
+            tok: Tok::Op("."), ..
+        }),
+        Some(Token {
+            tok: Tok::Ident(part),
+            span,
+        }),
+    ) = (tokens.get(i), tokens.get(i + 1))
+    {
+        name.push('.');
+        name.push_str(part);
+        end = span.end;
+        i += 2;
+    }
+    Some((name, span.start..end))
 }
 
 /// `for a [, b] in TARGET`: the token range of TARGET (to the end of the tag).
@@ -632,6 +688,21 @@ mod tests {
                 (UseKind::Reserved, "__tera_context".into()),
             ]
         );
+    }
+
+    #[test]
+    fn components_defined_and_called_are_found() {
+        let scan = scan(
+            "{% component ui.card(t) %}{{<ui.badge l=\"x\" />}}{% endcomponent %}{% <ui.card t> %}{% </ui.card> %}{{ a < b }}",
+        );
+        assert_eq!(scan.defines, ["ui.card"]);
+        let calls: Vec<_> = scan
+            .uses
+            .iter()
+            .filter(|u| u.kind == UseKind::Component)
+            .map(|u| u.name.as_str())
+            .collect();
+        assert_eq!(calls, ["ui.badge", "ui.card"]);
     }
 
     #[test]

@@ -292,7 +292,7 @@ impl<A: Application, E: Executor> Inner<A, E> {
 
     /// The hyper response for `response`, with the bookkeeping attached.
     fn finish(
-        &self,
+        self: &Arc<Self>,
         response: Response,
         conn: Option<&Arc<ConnState>>,
         log: Option<LogStart>,
@@ -304,6 +304,10 @@ impl<A: Application, E: Executor> Inner<A, E> {
                 .insert(CONNECTION, HeaderValue::from_static("close"));
         }
         let mut stream = ResponseStream::new(body);
+        if stream.is_streaming() {
+            let inner = Arc::clone(self);
+            stream = stream.with_spawner(Arc::new(move |job| inner.executor.spawn(job)));
+        }
         let conn = conn.cloned();
         match (log, &self.observer) {
             (Some(log), Some(observer)) => {

@@ -56,13 +56,14 @@ mod io;
 mod request_body;
 mod response_body;
 mod service;
+mod strict;
 
 pub use config::GatewayConfig;
 pub use connection::{ConnectionEnd, ResponseFuture};
 pub use dispatch::{BlockingPool, Executor, InlineWhenBuffered, Job, call_app, error_response};
 pub use gateway::{AccessObserver, AccessRecord, Gateway, Peer};
 pub use head::{HeadError, HeadLimits, check_head};
-pub use response_body::{OnComplete, ResponseStream};
+pub use response_body::{OnComplete, ResponseStream, Spawner};
 pub use service::AppService;
 
 #[cfg(test)]
