@@ -4,6 +4,7 @@
 mod support;
 
 mod debug_page;
+mod reloader;
 mod robustness;
 mod serving;
 mod static_files;

@@ -456,9 +456,6 @@ impl Driver<'_> {
     }
 
     fn show(&mut self, problem: &Problem) {
-        if let Problem::Build(_) = problem {
-            log::info("Every request gets the build error page until a build succeeds");
-        }
         self.error.app.set(problem);
         if self.error.running.is_some() {
             return;
