@@ -175,6 +175,12 @@ impl Cap {
         }
     }
 
+    /// Whether the kernel enforces it on an isolated worker process (CPU, memory,
+    /// wall clock) rather than the sandbox in the render.
+    pub fn is_process_limit(self) -> bool {
+        matches!(self, Cap::CpuTime | Cap::Memory | Cap::WallClock)
+    }
+
     /// The unit the cap's limit is counted in.
     pub fn unit(self) -> &'static str {
         match self {
@@ -419,11 +425,12 @@ impl Error {
                 write!(f, "cannot load `{}`: {reason}", path.display())
             }
             Error::CapExceeded { cap, limit, .. } => {
-                write!(
-                    f,
-                    "sandbox cap `{cap}` exceeded (limit: {limit} {})",
-                    cap.unit()
-                )
+                let what = if cap.is_process_limit() {
+                    "process limit"
+                } else {
+                    "sandbox cap"
+                };
+                write!(f, "{what} `{cap}` exceeded (limit: {limit} {})", cap.unit())
             }
             Error::Forbidden { kind, name, .. } => {
                 write!(f, "the sandbox does not allow the {kind} `{name}`")

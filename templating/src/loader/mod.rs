@@ -20,9 +20,11 @@ pub use dir::DirLoader;
 pub use embedded::{EmbeddedLoader, write_embed_manifest};
 pub use memory::MemoryLoader;
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::Error;
+use crate::sandbox::scan::{self, UseKind};
 
 /// One template: its name (the one `render` and `{% include %}` use), its text, and
 /// the file it came from, if any.
@@ -143,4 +145,78 @@ impl<L: Loader + ?Sized> Loader for std::sync::Arc<L> {
     fn stamp(&self) -> Result<Option<u64>, Error> {
         (**self).stamp()
     }
+}
+
+/// The templates that `name` needs: itself, the templates it extends and includes
+/// (transitively), and those that define the components it calls. Tera checks a whole
+/// set at once, so a tool that renders one template (`carafe-render`) loads only these
+/// and an unrelated broken file does not stop it, as with Jinja2's lazy loading. When
+/// `name` is not among `sources`, every template comes back with an empty text: the
+/// render then fails with "not found" and the closest name.
+///
+/// # Examples
+///
+/// ```
+/// use carafe_templating::{Source, needed_by};
+///
+/// let sources = vec![
+///     Source::new("base.html", "{% block b %}{% endblock b %}"),
+///     Source::new("page.html", "{% extends \"base.html\" %}{% block b %}{{<badge />}}{% endblock b %}"),
+///     Source::new("ui.html", "{% component badge() %}!{% endcomponent badge %}"),
+///     Source::new("broken.html", "{{ oops"),
+/// ];
+/// let names: Vec<String> = needed_by(sources, "page.html").iter().map(|s| s.name().to_string()).collect();
+/// assert_eq!(names, ["base.html", "page.html", "ui.html"]);
+/// ```
+pub fn needed_by(sources: Vec<Source>, name: &str) -> Vec<Source> {
+    if !sources.iter().any(|s| s.name() == name) {
+        return sources
+            .into_iter()
+            .map(|s| Source::new(s.name, ""))
+            .collect();
+    }
+    let mut needs: HashMap<&str, (Vec<String>, Vec<String>)> = HashMap::new();
+    let mut definers: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for source in &sources {
+        let found = scan::scan(source.text());
+        let mut templates = Vec::new();
+        let mut components = Vec::new();
+        for used in found.uses {
+            match used.kind {
+                UseKind::Template => templates.push(used.name),
+                UseKind::Component => components.push(used.name),
+                _ => {}
+            }
+        }
+        for defined in found.defines {
+            definers.entry(defined).or_default().push(source.name());
+        }
+        needs.insert(source.name(), (templates, components));
+    }
+    let mut keep: BTreeSet<String> = BTreeSet::new();
+    let mut pending = vec![name.to_string()];
+    while let Some(next) = pending.pop() {
+        if !keep.insert(next.clone()) {
+            continue;
+        }
+        let Some((templates, components)) = needs.get(next.as_str()) else {
+            continue;
+        };
+        pending.extend(templates.iter().cloned());
+        for component in components {
+            pending.extend(
+                definers
+                    .get(component)
+                    .into_iter()
+                    .flatten()
+                    .map(|s| s.to_string()),
+            );
+        }
+    }
+    let mut sources: Vec<Source> = sources
+        .into_iter()
+        .filter(|s| keep.contains(s.name()))
+        .collect();
+    sources.sort_by(|a, b| a.name().cmp(b.name()));
+    sources
 }
