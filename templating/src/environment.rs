@@ -63,7 +63,7 @@ pub(crate) struct Compiled {
 
 impl Compiled {
     pub(crate) fn error(&self, error: tera::Error) -> Error {
-        diagnostics::convert(error, &self.sources, &self.names)
+        diagnostics::convert(error, &[&self.sources], &self.names)
     }
 
     fn render(&self, name: &str, context: &Context) -> Result<String, Error> {
@@ -102,7 +102,7 @@ impl Recipe {
         names.templates = texts.iter().map(|(name, _)| name.clone()).collect();
         let mut tera = self.prototype.clone();
         if let Err(error) = tera.add_raw_templates(texts) {
-            return Err(diagnostics::convert(error, &sources, &names));
+            return Err(diagnostics::convert(error, &[&sources], &names));
         }
         names.components = tera.get_component_names().map(str::to_string).collect();
         Ok(Compiled {
@@ -252,12 +252,14 @@ impl Environment {
         autoescape: bool,
     ) -> Result<String, Error> {
         self.with_compiled(|compiled| {
-            let mut sources = compiled.sources.clone();
-            sources.insert("__tera_one_off", source, None);
             compiled
                 .tera
                 .render_str(source, context, autoescape)
-                .map_err(|e| diagnostics::convert(e, &sources, &compiled.names))
+                .map_err(|e| {
+                    let mut one_off = SourceMap::default();
+                    one_off.insert("__tera_one_off", source, None);
+                    diagnostics::convert(e, &[&one_off, &compiled.sources], &compiled.names)
+                })
         })
     }
 

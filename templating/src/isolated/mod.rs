@@ -319,6 +319,15 @@ impl IsolatedBuilder {
     /// Loads the templates, starts the warm workers (which check the templates) and
     /// returns the renderer.
     pub fn build(self) -> Result<IsolatedRenderer, Error> {
+        if std::env::var_os(WORKER_ENV).is_some() {
+            // A worker that went on to build a pool of its own would start workers of
+            // its own, and so on: the program does not call `serve_if_requested` first.
+            return Err(Error::Worker {
+                message: format!(
+                    "this process was started as a template worker ({WORKER_ENV} is set) but its main did not call serve_if_requested() first"
+                ),
+            });
+        }
         let program = match self.program {
             Some(program) => program,
             None => std::env::current_exe().map_err(|e| Error::Worker {

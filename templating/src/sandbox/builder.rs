@@ -238,12 +238,12 @@ impl SandboxBuilder {
                     .iter()
                     .map(|(name, text, _)| (name.as_str(), text.as_str())),
             )
-            .map_err(|e| diagnostics::convert(e, &originals, &known))?;
+            .map_err(|e| diagnostics::convert(e, &[&originals], &known))?;
         known.components = shadow.get_component_names().map(str::to_string).collect();
         drop(shadow);
         let mut tera = prototype;
         tera.add_raw_templates(rewritten)
-            .map_err(|e| diagnostics::convert(e, &rewritten_map, &known))?;
+            .map_err(|e| diagnostics::convert(e, &[&rewritten_map], &known))?;
         Ok(Sandbox {
             compiled: Compiled {
                 tera,
