@@ -162,17 +162,10 @@ impl IsolatedRenderer {
         name: &str,
         data: &T,
     ) -> Result<String, Error> {
-        let data = serde_json::to_string(data).map_err(|e| Error::Value {
+        let data = serde_json::to_vec(data).map_err(|e| Error::Value {
             message: e.to_string(),
         })?;
-        let request = serde_json::to_vec(&Render {
-            name: name.to_string(),
-            data,
-        })
-        .map_err(|e| Error::Value {
-            message: e.to_string(),
-        })?;
-        self.pool.render(&request)
+        self.pool.render(&Render::encode(name, &data))
     }
 }
 
