@@ -347,3 +347,16 @@ fn a_worker_fed_garbage_exits_with_an_error_not_a_signal() {
         assert!(String::from_utf8_lossy(&output.stderr).starts_with("carafe-templating worker: "));
     }
 }
+
+#[test]
+fn enormous_limits_mean_no_limit() {
+    let isolated = renderer(
+        &[("a.txt", "{{ 1 + 1 }}")],
+        Caps::default().max_render_time(Duration::MAX),
+        ProcessLimits::default()
+            .cpu_time(Duration::MAX)
+            .wall_time(Duration::MAX)
+            .memory_bytes(u64::MAX),
+    );
+    assert_eq!(isolated.render("a.txt", &json!({})).unwrap(), "2");
+}

@@ -351,7 +351,7 @@ impl IsolatedBuilder {
             cpu_seconds: self
                 .limits
                 .cpu_time
-                .map(|d| d.as_secs() + u64::from(d.subsec_nanos() > 0)),
+                .map(|d| d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))),
             memory_bytes: self.limits.memory_bytes,
         };
         let load = serde_json::to_vec(&Load {

@@ -206,12 +206,12 @@ impl Pool {
     /// Renders one request on a worker; a worker that fails is not reused.
     pub(crate) fn render(&self, request: &[u8]) -> Result<String, Error> {
         let mut worker = self.checkout()?;
-        let deadline = Instant::now()
-            + self
-                .launch
-                .limits
-                .wall_time
-                .unwrap_or(Duration::from_secs(86_400 * 365));
+        // No wall-clock limit (or one too large to add to now): a year.
+        let year = Duration::from_secs(86_400 * 365);
+        let now = Instant::now();
+        let deadline = now
+            .checked_add(self.launch.limits.wall_time.unwrap_or(year))
+            .unwrap_or(now + year);
         worker.renders += 1;
         match worker.exchange(KIND_RENDER, request, deadline, self.launch.max_response) {
             Ok((KIND_RENDERED, page)) => {

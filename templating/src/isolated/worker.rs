@@ -172,7 +172,9 @@ impl CpuLimit {
             });
         };
         let per_render = per_render.max(1);
-        let hard = cpu_seconds_used()? + per_render * (MAX_RENDERS_PER_WORKER + 1) + 1;
+        let hard = cpu_seconds_used()?
+            .saturating_add(per_render.saturating_mul(MAX_RENDERS_PER_WORKER + 1))
+            .saturating_add(1);
         setrlimit(Resource::RLIMIT_CPU, hard, hard).map_err(io::Error::from)?;
         Ok(CpuLimit {
             per_render: Some(per_render),
@@ -184,7 +186,9 @@ impl CpuLimit {
         let Some(per_render) = self.per_render else {
             return Ok(());
         };
-        let soft = (cpu_seconds_used()? + per_render).min(self.hard);
+        let soft = cpu_seconds_used()?
+            .saturating_add(per_render)
+            .min(self.hard);
         setrlimit(Resource::RLIMIT_CPU, soft, self.hard).map_err(io::Error::from)
     }
 }
