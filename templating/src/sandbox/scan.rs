@@ -18,6 +18,8 @@
 
 use std::ops::Range;
 
+use super::lex::{Block, Tok, Token, end_of_raw, find, find_start, lex_block, raw_tag};
+
 /// What a template refers to by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum UseKind {
@@ -57,31 +59,6 @@ pub(crate) struct Scan {
     pub(crate) deepest: Range<usize>,
     /// The components this template defines.
     pub(crate) defines: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Tok<'a> {
-    Ident(&'a str),
-    Str(String),
-    Number,
-    Op(&'a str),
-}
-
-#[derive(Debug, Clone)]
-struct Token<'a> {
-    tok: Tok<'a>,
-    span: Range<usize>,
-}
-
-/// One `{% ... %}` or `{{ ... }}`: its tokens, and its delimiters.
-struct Block<'a> {
-    tokens: Vec<Token<'a>>,
-    /// Where `{%`/`{{` starts, and whether it is `{%-`.
-    open: usize,
-    open_trims: bool,
-    /// Where `%}`/`}}` ends, and whether it is `-%}`.
-    close_end: usize,
-    close_trims: bool,
 }
 
 pub(crate) fn scan(source: &str) -> Scan {
@@ -427,167 +404,6 @@ fn comprehension_target(tokens: &[Token<'_>], from: usize) -> Option<Range<usize
         }
     }
     None
-}
-
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| from + i)
-}
-
-fn find_start(bytes: &[u8], from: usize) -> Option<usize> {
-    let rest = bytes.get(from..)?;
-    rest.windows(2)
-        .position(|w| w == b"{{" || w == b"{%" || w == b"{#")
-        .map(|i| from + i)
-}
-
-/// If a `{% raw %}` tag (with optional `-`) starts at `at`, the offset after it.
-fn raw_tag(source: &str, at: usize) -> Option<usize> {
-    tag_named(source, at, "raw")
-}
-
-/// If `{%[-] NAME [-]%}` starts at `at`, the offset after it.
-fn tag_named(source: &str, at: usize, name: &str) -> Option<usize> {
-    let mut rest = source.get(at..)?.strip_prefix("{%")?;
-    rest = rest.strip_prefix('-').unwrap_or(rest);
-    rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-    rest = rest.strip_prefix(name)?;
-    rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-    rest = rest.strip_prefix('-').unwrap_or(rest);
-    rest = rest.strip_prefix("%}")?;
-    Some(source.len() - rest.len())
-}
-
-/// The offset after the `{% endraw %}` that closes the raw block starting at `at`.
-fn end_of_raw(source: &str, at: usize) -> Option<usize> {
-    let mut from = raw_tag(source, at)?;
-    while let Some(open) = find(source.as_bytes(), from, b"{%") {
-        if let Some(end) = tag_named(source, open, "endraw") {
-            return Some(end);
-        }
-        from = open + 2;
-    }
-    None
-}
-
-/// Lexes `{% ... %}` (`tag`) or `{{ ... }}` starting at `at`, as Tera does.
-fn lex_block(source: &str, at: usize, tag: bool) -> Option<Block<'_>> {
-    let bytes = source.as_bytes();
-    let open_trims = bytes.get(at + 2) == Some(&b'-');
-    let mut i = at + 2 + usize::from(open_trims);
-    let end_marker: &[u8] = if tag { b"%}" } else { b"}}" };
-    let mut tokens = Vec::new();
-    loop {
-        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        let rest = bytes.get(i..)?;
-        if rest.is_empty() {
-            return None;
-        }
-        if rest.starts_with(b"-") && rest[1..].starts_with(end_marker) {
-            return Some(Block {
-                tokens,
-                open: at,
-                open_trims,
-                close_end: i + 3,
-                close_trims: true,
-            });
-        }
-        if rest.starts_with(end_marker) {
-            return Some(Block {
-                tokens,
-                open: at,
-                open_trims,
-                close_end: i + 2,
-                close_trims: false,
-            });
-        }
-        let start = i;
-        let op = |len: usize| Some(Tok::Op(&source[start..start + len]));
-        let tok = if rest.starts_with(b"...") {
-            i += 3;
-            op(3)
-        } else if rest.len() >= 2
-            && [
-                b"//", b"**", b"==", b"!=", b">=", b"<=", b"</", b"?.", b"?[",
-            ]
-            .contains(&&[rest[0], rest[1]])
-        {
-            i += 2;
-            op(2)
-        } else {
-            match rest[0] {
-                b'\'' | b'"' | b'`' => {
-                    let quote = rest[0];
-                    let mut j = 1;
-                    let mut text = String::new();
-                    loop {
-                        match rest.get(j)? {
-                            b'\\' => {
-                                let escaped = *rest.get(j + 1)?;
-                                text.push(match escaped {
-                                    b'n' => '\n',
-                                    b't' => '\t',
-                                    b'r' => '\r',
-                                    other => other as char,
-                                });
-                                j += 2;
-                            }
-                            &c if c == quote => break,
-                            _ => {
-                                let ch = source[start + j..].chars().next()?;
-                                text.push(ch);
-                                j += ch.len_utf8();
-                            }
-                        }
-                    }
-                    i += j + 1;
-                    Some(Tok::Str(text))
-                }
-                c if c.is_ascii_digit() => {
-                    let mut seen_dot = false;
-                    while let Some(&d) = bytes.get(i) {
-                        if d.is_ascii_digit() || (d == b'.' && !seen_dot) {
-                            seen_dot |= d == b'.';
-                            i += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    Some(Tok::Number)
-                }
-                c if c == b'_' || c.is_ascii_alphabetic() => {
-                    while bytes
-                        .get(i)
-                        .is_some_and(|&d| d == b'_' || d.is_ascii_alphanumeric())
-                    {
-                        i += 1;
-                    }
-                    Some(Tok::Ident(&source[start..i]))
-                }
-                b'+' | b'-' | b'*' | b'/' | b'%' | b'!' | b'.' | b',' | b':' | b'~' | b'|'
-                | b'=' | b'>' | b'<' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'@' => {
-                    i += 1;
-                    op(1)
-                }
-                // Not Tera syntax; Tera reports it. Skip the character.
-                _ => {
-                    i += source[i..].chars().next().map_or(1, char::len_utf8);
-                    None
-                }
-            }
-        };
-        if let Some(tok) = tok {
-            tokens.push(Token {
-                tok,
-                span: start..i,
-            });
-        }
-    }
 }
 
 /// Applies the inserts to `source`: the rewritten text, and `(offset in the rewritten
