@@ -18,7 +18,6 @@ use crate::app::{App, AppInner};
 use crate::context::RequestContext;
 use crate::error::{Error, PendingError, routing_error, routing_response};
 use crate::hooks::Hooks;
-use crate::response::IntoResponse;
 
 /// An error no handler took: the request ends in a `500`.
 struct Failure {
@@ -127,7 +126,13 @@ fn full_dispatch(
                 .call(request, values),
             Err(error) => match routing_response(&error) {
                 Some(response) => response,
-                None => IntoResponse::into_response(routing_error(&error)),
+                None => {
+                    // Straight to the error handlers: no default page to
+                    // render and throw away.
+                    let error = Arc::new(Error::new(routing_error(&error)));
+                    let (response, failure) = handle_user_exception(inner, context, request, error);
+                    return (process_response(inner, context, request, response), failure);
+                }
             },
         },
     };
