@@ -106,6 +106,48 @@ fn routes_sorts_and_prints_json() {
 }
 
 #[test]
+fn routes_and_check_read_the_apps_url_map() {
+    fn page(_: &Request) -> &'static str {
+        "page"
+    }
+    let create_app = || {
+        carafe::App::builder()
+            .route("/", page)
+            .register_blueprint(
+                carafe::Blueprint::new("admin")
+                    .url_prefix("/admin")
+                    .route("/", page)
+                    .post("/users", page),
+            )
+            .build()
+    };
+    let (code, out, err) = run_in_process(create_app, &["routes", "--sort", "rule"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert_eq!(
+        out,
+        "Endpoint    Methods  Rule\n\
+         ----------  -------  ------------\n\
+         page        GET      /\n\
+         admin.page  GET      /admin/\n\
+         admin.page  POST     /admin/users\n"
+    );
+
+    // A registration error: check reports what the App says, names both rules.
+    let conflicting = || {
+        carafe::App::builder()
+            .route("/", page)
+            .route("/", page)
+            .try_build()
+    };
+    let (code, _, err) = run_in_process(conflicting, &["check"]);
+    assert_eq!(code, ExitCode::from(1));
+    assert!(
+        err.contains("problem: app: the app factory failed:"),
+        "{err}"
+    );
+}
+
+#[test]
 fn routes_reports_a_factory_that_fails() {
     let failing =
         || -> Result<TestApp, std::io::Error> { Err(std::io::Error::other("database is down")) };
@@ -356,7 +398,21 @@ fn check_fails_on_bad_config_and_app_problems() {
     let output = example(&["check"], &[("CARAFE_APP__GREETING", "  ")]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        text(&output.stderr).contains("problem: app: app.greeting is empty"),
+        text(&output.stderr)
+            .contains("problem: app: the app factory failed: app.greeting is empty"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    // The App's own check: a static folder that does not exist.
+    let output = example(
+        &["check"],
+        &[("CARAFE_APP__STATIC_FOLDER", "/no/such/static")],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr)
+            .contains("problem: app: the static folder /no/such/static does not exist"),
         "{}",
         text(&output.stderr)
     );

@@ -5,25 +5,30 @@
 //! ```no_run
 //! use std::process::ExitCode;
 //!
-//! # struct App;
-//! # impl carafe::wrappers::Application for App {
-//! #     fn handle(&self, _: carafe::wrappers::Request) -> carafe::wrappers::Response {
-//! #         carafe::wrappers::Response::text("hi")
-//! #     }
-//! # }
-//! # impl carafe::cli::CliApp for App {}
+//! use carafe::config::Config;
+//! use carafe::prelude::*;
+//!
+//! #[get("/")]
+//! fn index() -> &'static str {
+//!     "Hello, World!"
+//! }
+//!
 //! /// The app factory: the production server calls it in every worker
 //! /// process, so it builds everything a worker needs (config, pools).
-//! fn create_app() -> Result<App, carafe::config::ConfigError> {
-//!     let config: carafe::config::Config = carafe::config::Config::load()?;
-//!     # let _ = config;
-//!     Ok(App)
+//! fn create_app() -> Result<App, carafe::cli::BoxError> {
+//!     let config: Config = Config::load()?;
+//!     let app = config.settings.apply_to(App::builder()).register(index).try_build()?;
+//!     Ok(app)
 //! }
 //!
 //! fn main() -> ExitCode {
 //!     carafe::cli::run(create_app)
 //! }
 //! ```
+//!
+//! The factory returns an [`App`](crate::App) (or anything [`CliApp`]), or a
+//! `Result` with one: `check` reports its error, `serve` stops when no
+//! worker could boot. The runnable example is `examples/cli_app`.
 //!
 //! | command | what it does |
 //! |---|---|
@@ -74,15 +79,14 @@ use crate::config::{Loader, MODE_VAR, Mode};
 /// # Examples
 ///
 /// ```no_run
-/// # struct App;
-/// # impl carafe::wrappers::Application for App {
-/// #     fn handle(&self, _: carafe::wrappers::Request) -> carafe::wrappers::Response {
-/// #         carafe::wrappers::Response::text("hi")
-/// #     }
-/// # }
-/// # impl carafe::cli::CliApp for App {}
+/// use carafe::prelude::*;
+///
+/// fn hello(_: &Request) -> &'static str {
+///     "Hello, World!"
+/// }
+///
 /// fn create_app() -> App {
-///     App
+///     App::builder().route("/", hello).build()
 /// }
 ///
 /// fn main() -> std::process::ExitCode {
