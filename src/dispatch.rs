@@ -48,8 +48,13 @@ pub(crate) fn handle(app: &App, mut request: Request) -> Response {
             })) {
                 Ok(response) => response,
                 Err(_) => {
+                    // Flask's `finalize_request(from_error_handler=True)`:
+                    // the error response goes out unprocessed.
                     tracing::error!("finishing the response failed while handling an error");
-                    HttpError::internal_server_error().into_response_for(request)
+                    match &failure {
+                        Some(failure) => server_error(inner, context, request, &failure.error),
+                        None => HttpError::internal_server_error().into_response_for(request),
+                    }
                 }
             };
             (response, failure)
@@ -199,23 +204,33 @@ fn handle_exception(
         request.path_info(),
         request.method(),
     );
-    let fallback = || HttpError::internal_server_error().into_response_for(request);
     if inner.settings.propagate() {
-        return (fallback(), Some(failure));
+        let response = HttpError::internal_server_error().into_response_for(request);
+        return (response, Some(failure));
     }
+    let response = server_error(inner, context, request, &failure.error);
+    (response, Some(failure))
+}
+
+/// The `500` answer for `error`: the `500` handlers (blueprints first),
+/// else the default page.
+fn server_error(
+    inner: &AppInner,
+    context: &RequestContext,
+    request: &Request,
+    error: &Error,
+) -> Response {
+    let fallback = || HttpError::internal_server_error().into_response_for(request);
     let handled = scopes(inner, context)
         .chain(std::iter::once(&inner.app_hooks))
-        .find_map(|hooks| {
-            hooks.handle_status(StatusCode::INTERNAL_SERVER_ERROR, &failure.error, request)
-        });
-    let response = match handled {
+        .find_map(|hooks| hooks.handle_status(StatusCode::INTERNAL_SERVER_ERROR, error, request));
+    match handled {
         Some(mut response) => match take_error(&mut response) {
             None => response,
             Some(_) => fallback(),
         },
         None => fallback(),
-    };
-    (response, Some(failure))
+    }
 }
 
 /// Flask's `process_response`: the after-request functions (innermost
@@ -231,9 +246,16 @@ fn process_response(
             response = after(request, response);
         }
     }
-    if let Some(session) = context.session.borrow().as_ref() {
+    let mut session = context.session.borrow_mut();
+    if session.is_none() && inner.sessions.refreshes(request) {
+        // A permanent session is sent again on every request (sliding
+        // expiry), even when the handler did not look at it.
+        *session = Some(inner.sessions.open(request));
+    }
+    if let Some(session) = session.as_ref() {
         inner.sessions.save(session, &mut response);
     }
+    drop(session);
     response
 }
 

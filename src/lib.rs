@@ -105,12 +105,18 @@ pub mod __private {
     use carafe_routing::{FromValue, Values};
 
     /// The value of rule variable `name`, converted for a handler
-    /// parameter; a `500` when it is missing (the handler is registered for
-    /// a rule without that variable).
+    /// parameter: a `404` when the URL's value does not fit the type (an
+    /// `<int:id>` too large for `id: u8`), a `500` when it is missing (the
+    /// handler is registered for a rule without that variable).
     pub fn take_value<T: FromValue>(
         values: &mut Values<'_>,
         name: &str,
     ) -> Result<T, crate::Error> {
-        values.take_as::<T>(name).map_err(crate::Error::new)
+        values.take_as::<T>(name).map_err(|error| match error {
+            carafe_routing::ValueError::Missing { .. } => crate::Error::new(error),
+            _ => carafe_wrappers::HttpError::not_found()
+                .with_source(error)
+                .into(),
+        })
     }
 }

@@ -35,6 +35,11 @@ use crate::error::{Error, PendingError};
 /// let response = Html("<h1>Hi</h1>").into_response();
 /// assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from a handler",
+    label = "not a response",
+    note = "return a &str or String (text), Html, Json, Redirect, StatusCode, (StatusCode, T), (headers, T), Response, or Result<T, E> of those; see the table in the crate docs"
+)]
 pub trait IntoResponse {
     /// Converts the value into a response.
     fn into_response(self) -> Response;

@@ -201,6 +201,9 @@ impl<'v> UrlFor<'v> {
             .map_err(|error| UrlError::InvalidHost(error.to_string()))?
             .with_script_root(request.script_root())
             .with_method(request.method().clone());
+        if self.scheme.is_some() && self.external == Some(false) {
+            return Err(UrlError::SchemeNotExternal);
+        }
         let external = self.external.unwrap_or(self.scheme.is_some());
         self.finish(&adapter, endpoint, external)
     }
@@ -303,6 +306,9 @@ pub enum UrlError {
     NoServerName,
     /// The host cannot be used in a URL.
     InvalidHost(String),
+    /// A scheme was given for a URL that is not external (Flask's
+    /// `ValueError`).
+    SchemeNotExternal,
 }
 
 impl fmt::Display for UrlError {
@@ -319,6 +325,9 @@ impl fmt::Display for UrlError {
                  (AppBuilder::server_name)",
             ),
             UrlError::InvalidHost(reason) => write!(f, "could not build url: {reason}"),
+            UrlError::SchemeNotExternal => {
+                f.write_str("a url with a scheme must be external: drop external(false)")
+            }
         }
     }
 }

@@ -204,7 +204,7 @@ fn generate(
         Some(endpoint) => endpoint.value(),
         None => name.unraw().to_string(),
     };
-    let args_struct = format_ident!("__CarafeUrlArgs_{}", name.unraw());
+    let args_struct = format_ident!("__url_values_of_{}", name.unraw());
 
     let methods: Vec<String> = match (method, &args.methods) {
         (Some(method), _) => vec![method.to_owned()],

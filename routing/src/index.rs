@@ -578,18 +578,47 @@ impl Index {
             shapes[sid as usize].push(FastRule::new(id, r, &mut vars));
         }
         let complete = segments.iter().all(Option::is_some);
+        // Candidate preceders share a literal prefix with the rule (one is a
+        // prefix of the other): look them up instead of testing every pair.
+        let exact_event: HashMap<u32, usize> = events
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match e.event {
+                Event::Exact(id) => Some((id, i)),
+                _ => None,
+            })
+            .collect();
+        let mut by_prefix: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, e) in events.iter().enumerate() {
+            by_prefix.entry(e.prefix.as_str()).or_default().push(i);
+        }
+        let mut sorted: Vec<usize> = (0..events.len()).collect();
+        sorted.sort_by(|&a, &b| events[a].prefix.cmp(&events[b].prefix));
         for (sid, shape) in shapes.iter_mut().enumerate() {
             for fr in shape.iter_mut() {
-                let me = events
-                    .iter()
-                    .find(|e| e.event == Event::Exact(fr.id))
-                    .map(|e| (e.rank, &e.prefix, &e.nfa));
-                let Some((rank, prefix, nfa)) = me else {
+                let Some(&me) = exact_event.get(&fr.id) else {
                     continue;
                 };
+                let (rank, prefix, nfa) = (events[me].rank, &events[me].prefix, &events[me].nfa);
                 let my_shape = shape_of.get(&fr.id);
+                // Events whose prefix is a prefix of ours, then those whose
+                // prefix extends ours.
+                let mut candidates: Vec<usize> = Vec::new();
+                for k in 0..prefix.len() {
+                    if let Some(list) = by_prefix.get(&prefix[..k]) {
+                        candidates.extend(list);
+                    }
+                }
+                let from = sorted.partition_point(|&i| events[i].prefix.as_str() < prefix.as_str());
+                candidates.extend(
+                    sorted[from..]
+                        .iter()
+                        .take_while(|&&i| events[i].prefix.starts_with(prefix.as_str())),
+                );
+                candidates.sort_unstable();
                 let mut preceders = Vec::new();
-                for e in &events {
+                for i in candidates {
+                    let e = &events[i];
                     if e.rank >= rank {
                         continue;
                     }
@@ -606,10 +635,6 @@ impl Index {
                         {
                             continue;
                         }
-                    }
-                    let common = prefix.len().min(e.prefix.len());
-                    if prefix.as_bytes()[..common] != e.prefix.as_bytes()[..common] {
-                        continue;
                     }
                     if overlap(nfa, &e.nfa) {
                         preceders.push(e.event);

@@ -88,6 +88,18 @@ impl CookieSessions {
         self.keys.is_empty()
     }
 
+    /// Whether the session of `request` must be opened at the end of the
+    /// request to refresh its cookie: permanent sessions are re-sent on
+    /// every request (`refresh_each_request`), so a request that carries a
+    /// session cookie has it opened even if nothing read it.
+    pub(crate) fn refreshes(&self, request: &Request) -> bool {
+        self.config.refresh_each_request
+            && !self.is_null()
+            && request
+                .cookies()
+                .is_ok_and(|cookies| cookies.contains_key(&self.config.cookie_name))
+    }
+
     /// The session of `request`: its cookie decrypted with the first key
     /// that works, or a new empty session.
     pub(crate) fn open(&self, request: &Request) -> SessionData {

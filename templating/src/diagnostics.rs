@@ -24,8 +24,9 @@ pub(crate) struct SourceMap {
 struct SourceEntry {
     text: String,
     path: Option<PathBuf>,
-    /// `(offset in the rewritten source, inserted bytes)`, sorted by offset.
-    insertions: Vec<(usize, usize)>,
+    /// `(offset in the rewritten source, inserted bytes, where an error inside the
+    /// inserted text points in the original)`, sorted by offset.
+    insertions: Vec<(usize, usize, usize)>,
 }
 
 impl SourceMap {
@@ -38,7 +39,7 @@ impl SourceMap {
         name: &str,
         original: &str,
         path: Option<PathBuf>,
-        insertions: Vec<(usize, usize)>,
+        insertions: Vec<(usize, usize, usize)>,
     ) {
         self.entries.insert(
             name.to_string(),
@@ -94,13 +95,13 @@ impl SourceMap {
 impl SourceEntry {
     fn original_offset(&self, rewritten: usize) -> usize {
         let mut shift = 0;
-        for &(at, len) in &self.insertions {
-            if at >= rewritten {
+        for &(at, len, anchor) in &self.insertions {
+            if at > rewritten {
                 break;
             }
-            // A position inside inserted text maps to where the text was inserted.
+            // A position inside inserted text maps to its anchor.
             if rewritten < at + len {
-                return at - shift;
+                return anchor;
             }
             shift += len;
         }
@@ -417,16 +418,22 @@ mod tests {
     #[test]
     fn maps_rewritten_offsets_back() {
         let mut map = SourceMap::default();
-        // original "ab{{x}}" with 3 bytes inserted at rewritten offset 2, 2 at 9
-        map.insert_rewritten("t", "ab{{x}}cd", None, vec![(2, 3), (10, 2)]);
+        // original "ab{{x}}cd": 3 bytes inserted at original offset 2 (anchored at 1),
+        // 2 bytes at original offset 7 (anchored at 2).
+        map.insert_rewritten("t", "ab{{x}}cd", None, vec![(2, 3, 1), (10, 2, 2)]);
         let entry = &map.entries["t"];
         assert_eq!(entry.original_offset(0), 0);
-        assert_eq!(entry.original_offset(2), 2);
-        assert_eq!(entry.original_offset(3), 2, "inside the insertion");
-        assert_eq!(entry.original_offset(5), 2);
+        assert_eq!(entry.original_offset(1), 1);
+        assert_eq!(
+            entry.original_offset(2),
+            1,
+            "inside the insertion: its anchor"
+        );
+        assert_eq!(entry.original_offset(4), 1);
+        assert_eq!(entry.original_offset(5), 2, "just after it");
         assert_eq!(entry.original_offset(9), 6);
-        assert_eq!(entry.original_offset(11), 7);
-        assert_eq!(entry.original_offset(13), 8);
+        assert_eq!(entry.original_offset(11), 2);
+        assert_eq!(entry.original_offset(12), 7);
     }
 
     #[test]

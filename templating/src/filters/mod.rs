@@ -127,9 +127,9 @@ pub(crate) struct Bounded {
 
 impl Bounded {
     pub(crate) fn new() -> Self {
-        let limit = scope::current_budget().map_or(usize::MAX, |b| {
-            usize::try_from(b.caps.string_bytes()).unwrap_or(usize::MAX)
-        });
+        let limit =
+            scope::with_budget(|b| usize::try_from(b.caps.string_bytes()).unwrap_or(usize::MAX))
+                .unwrap_or(usize::MAX);
         Bounded {
             buf: String::new(),
             limit,

@@ -21,14 +21,9 @@ pub(crate) struct Budget {
     deadline: Instant,
     iterations: Cell<u64>,
     depth: Cell<u64>,
-    output: Cell<u64>,
-    writes: Cell<u32>,
     violation: Cell<Option<Cap>>,
     forbidden: RefCell<Option<(ForbiddenKind, String)>>,
 }
-
-/// How many writes go by between two clock reads.
-const WRITES_PER_CLOCK_CHECK: u32 = 256;
 
 impl Budget {
     pub(crate) fn new(caps: Caps) -> Self {
@@ -37,8 +32,6 @@ impl Budget {
             deadline: Instant::now() + caps.render_time(),
             iterations: Cell::new(0),
             depth: Cell::new(0),
-            output: Cell::new(0),
-            writes: Cell::new(0),
             violation: Cell::new(None),
             forbidden: RefCell::new(None),
         }
@@ -157,22 +150,6 @@ impl Budget {
         }
         Ok(())
     }
-
-    /// Charges `bytes` of output; `false` when the cap (or the time) ran out.
-    pub(crate) fn charge_output(&self, bytes: usize) -> Result<(), Cap> {
-        let total = self.output.get().saturating_add(bytes as u64);
-        if total > self.caps.max_output_bytes {
-            self.fail(Cap::OutputSize);
-            return Err(Cap::OutputSize);
-        }
-        self.output.set(total);
-        let writes = self.writes.get().wrapping_add(1);
-        self.writes.set(writes);
-        if writes.is_multiple_of(WRITES_PER_CLOCK_CHECK) && self.check_time().is_err() {
-            return Err(Cap::RenderTime);
-        }
-        Ok(())
-    }
 }
 
 /// Checks a string about to be built against the running render's budget; outside a
@@ -185,10 +162,7 @@ impl Budget {
 /// assert!(carafe_templating::sandbox::check_string_len(usize::MAX).is_ok());
 /// ```
 pub fn check_string_len(bytes: usize) -> Result<(), tera::Error> {
-    match scope::current_budget() {
-        Some(budget) => budget.check_string(bytes),
-        None => Ok(()),
-    }
+    scope::with_budget(|budget| budget.check_string(bytes)).unwrap_or(Ok(()))
 }
 
 /// Checks an array or map about to be built against the running render's budget;
@@ -200,10 +174,7 @@ pub fn check_string_len(bytes: usize) -> Result<(), tera::Error> {
 /// assert!(carafe_templating::sandbox::check_collection_len(1 << 40).is_ok());
 /// ```
 pub fn check_collection_len(items: usize) -> Result<(), tera::Error> {
-    match scope::current_budget() {
-        Some(budget) => budget.check_collection(items),
-        None => Ok(()),
-    }
+    scope::with_budget(|budget| budget.check_collection(items)).unwrap_or(Ok(()))
 }
 
 #[cfg(test)]
@@ -272,12 +243,5 @@ mod tests {
         let deep = Value::from(vec![Value::from(vec![Value::from(vec![Value::from(1)])])]);
         assert!(budget.measure(&deep).is_err());
         assert_eq!(budget.violation(), Some(Cap::ValueDepth));
-    }
-
-    #[test]
-    fn output_is_counted() {
-        let budget = Budget::new(Caps::default().max_output_bytes(10));
-        assert!(budget.charge_output(10).is_ok());
-        assert_eq!(budget.charge_output(1), Err(Cap::OutputSize));
     }
 }

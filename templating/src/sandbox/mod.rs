@@ -79,7 +79,6 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
-use std::rc::Rc;
 
 use tera::{
     ArgFromValue, Context, Filter, Function, FunctionResult, Tera, Test, TestResult, Value,
@@ -162,27 +161,30 @@ impl Sandbox {
         scope: Option<RenderScope>,
         out: impl Write,
     ) -> Result<(), Error> {
-        let budget = Rc::new(Budget::new(self.caps));
-        let _frame = scope::enter(Frame {
+        let guard = scope::enter(Frame {
             scope,
-            budget: Some(budget.clone()),
+            budget: Some(Budget::new(self.caps)),
         });
-        let writer = BoundedWriter::new(out, &budget);
+        let writer = BoundedWriter::new(out, self.caps.max_output_bytes);
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             self.compiled.tera.render_to(name, context, writer)
         }));
+        let budget = guard.finish().and_then(|frame| frame.budget);
         match result {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(self.error(error, &budget)),
+            Ok(Err(error)) => Err(self.error(error, budget.as_ref())),
             Err(panic) => Err(Error::Panicked {
                 message: panic_message(&*panic),
             }),
         }
     }
 
-    fn error(&self, error: tera::Error, budget: &Budget) -> Error {
+    fn error(&self, error: tera::Error, budget: Option<&Budget>) -> Error {
         let converted = self.compiled.error(error);
         let location = converted.location().cloned().map(Box::new);
+        let Some(budget) = budget else {
+            return converted;
+        };
         if let Some(cap) = budget.violation() {
             return Error::CapExceeded {
                 cap,

@@ -7,11 +7,11 @@
 //!
 //! | source | rewritten | effect |
 //! |---|---|---|
-//! | `{% for x in EXPR %}` | `{% for x in __carafe_iter(v=(EXPR)) %}` | the iterations are counted (and the clock read) before the loop starts |
-//! | `[e for x in EXPR]` | `[e for x in __carafe_iter(v=(EXPR))]` | the same for list comprehensions |
-//! | `{% set x = EXPR %}` | `{% set x = __carafe_grow(v=(EXPR)) %}` | the value is measured (string bytes, items, depth) |
+//! | `{% for x in EXPR %}` | `{% for x in (EXPR) \| __carafe_iter %}` | the iterations are counted (and the clock read) before the loop starts |
+//! | `[e for x in EXPR]` | `[e for x in (EXPR) \| __carafe_iter]` | the same for list comprehensions |
+//! | `{% set x = EXPR %}` | `{% set x = (EXPR) \| __carafe_grow %}` | the value is measured (string bytes, items, depth) |
 //! | `{% set x %}...{% endset %}` | `{% set x \| __carafe_grow %}...` | the captured text is measured |
-//! | `{% component c() %}BODY{% endcomponent %}` | `...%}{{ __carafe_enter() }}BODY{{ __carafe_leave() }}{% endcomponent %}` | component depth and calls are counted |
+//! | `{% component c() %}BODY{% endcomponent %}` | `...%}{{ 0 \| __carafe_enter }}BODY{{ 0 \| __carafe_leave }}{% endcomponent %}` | component depth and calls are counted |
 //!
 //! Insertions respect whitespace control (`-%}`, `{%-`), and positions in errors are
 //! mapped back to the source as written. The scan is linear and never recursive.
@@ -39,11 +39,13 @@ pub(crate) struct Use {
     pub(crate) span: Range<usize>,
 }
 
-/// Text to insert at a byte offset of the original source.
+/// Text to insert at a byte offset of the original source; an error raised inside it
+/// points at `anchor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Insert {
     pub(crate) at: usize,
     pub(crate) text: &'static str,
+    pub(crate) anchor: usize,
 }
 
 #[derive(Debug, Default)]
@@ -124,8 +126,8 @@ impl Scan {
         }
     }
 
-    fn insert(&mut self, at: usize, text: &'static str) {
-        self.inserts.push(Insert { at, text });
+    fn insert(&mut self, at: usize, text: &'static str, anchor: usize) {
+        self.inserts.push(Insert { at, text, anchor });
     }
 
     fn tag(&mut self, block: &Block<'_>, stack: &mut Vec<Range<usize>>) {
@@ -136,7 +138,7 @@ impl Scan {
             Tok::Ident("for") => {
                 self.push(stack, span);
                 if let Some(target) = loop_target(tokens, 1) {
-                    self.wrap(tokens, target, "__carafe_iter(v=(", "))");
+                    self.wrap(tokens, target, ") | __carafe_iter");
                 }
                 self.expression(&tokens[1..]);
             }
@@ -172,13 +174,13 @@ impl Scan {
                     })
                 ) {
                     if tokens.len() > 3 {
-                        self.wrap(tokens, 3..tokens.len(), "__carafe_grow(v=(", "))");
+                        self.wrap(tokens, 3..tokens.len(), ") | __carafe_grow");
                     }
                     self.expression(&tokens[3..]);
                 } else {
                     self.push(stack, span);
                     let end = tokens.last().map_or(first.span.end, |t| t.span.end);
-                    self.insert(end, " | __carafe_grow");
+                    self.insert(end, " | __carafe_grow", block.open);
                     self.expression(&tokens[1..]);
                 }
             }
@@ -188,20 +190,20 @@ impl Scan {
                     self.defines.push(name);
                 }
                 let hook = if block.close_trims {
-                    "{{ __carafe_enter() -}}"
+                    "{{ 0 | __carafe_enter -}}"
                 } else {
-                    "{{ __carafe_enter() }}"
+                    "{{ 0 | __carafe_enter }}"
                 };
-                self.insert(block.close_end, hook);
+                self.insert(block.close_end, hook, block.open);
             }
             Tok::Ident("endcomponent") => {
                 stack.pop();
                 let hook = if block.open_trims {
-                    "{{- __carafe_leave() }}"
+                    "{{- 0 | __carafe_leave }}"
                 } else {
-                    "{{ __carafe_leave() }}"
+                    "{{ 0 | __carafe_leave }}"
                 };
-                self.insert(block.open, hook);
+                self.insert(block.open, hook, block.open);
             }
             Tok::Ident("include" | "extends") => {
                 if let Some(Token {
@@ -228,16 +230,11 @@ impl Scan {
         }
     }
 
-    /// Wraps `tokens[range]` in `before` ... `after`.
-    fn wrap(
-        &mut self,
-        tokens: &[Token<'_>],
-        range: Range<usize>,
-        before: &'static str,
-        after: &'static str,
-    ) {
-        self.insert(tokens[range.start].span.start, before);
-        self.insert(tokens[range.end - 1].span.end, after);
+    /// Wraps `tokens[range]` in `(` ... `after`; errors inside point at its start.
+    fn wrap(&mut self, tokens: &[Token<'_>], range: Range<usize>, after: &'static str) {
+        let start = tokens[range.start].span.start;
+        self.insert(start, "(", start);
+        self.insert(tokens[range.end - 1].span.end, after, start);
     }
 
     /// Records the names an expression uses and wraps list comprehension targets.
@@ -285,7 +282,7 @@ impl Scan {
                 }
                 Tok::Ident("for") => {
                     if let Some(target) = comprehension_target(tokens, i + 1) {
-                        self.wrap(tokens, target, "__carafe_iter(v=(", "))");
+                        self.wrap(tokens, target, ") | __carafe_iter");
                     }
                 }
                 // `<name` where an operand is expected: a component call.
@@ -594,15 +591,16 @@ fn lex_block(source: &str, at: usize, tag: bool) -> Option<Block<'_>> {
 }
 
 /// Applies the inserts to `source`: the rewritten text, and `(offset in the rewritten
-/// text, length)` of each insert (for mapping error positions back).
-pub(crate) fn rewrite(source: &str, inserts: &[Insert]) -> (String, Vec<(usize, usize)>) {
+/// text, length, anchor in the source)` of each insert (for mapping error positions
+/// back).
+pub(crate) fn rewrite(source: &str, inserts: &[Insert]) -> (String, Vec<(usize, usize, usize)>) {
     let extra: usize = inserts.iter().map(|i| i.text.len()).sum();
     let mut out = String::with_capacity(source.len() + extra);
     let mut map = Vec::with_capacity(inserts.len());
     let mut from = 0;
     for insert in inserts {
         out.push_str(&source[from..insert.at]);
-        map.push((out.len(), insert.text.len()));
+        map.push((out.len(), insert.text.len(), insert.anchor));
         out.push_str(insert.text);
         from = insert.at;
     }
@@ -631,19 +629,19 @@ mod tests {
     fn loops_and_comprehensions_are_counted() {
         assert_eq!(
             rewritten("{% for x in items | sort %}{{ x }}{% endfor %}"),
-            "{% for x in __carafe_iter(v=(items | sort)) %}{{ x }}{% endfor %}"
+            "{% for x in (items | sort) | __carafe_iter %}{{ x }}{% endfor %}"
         );
         assert_eq!(
             rewritten("{%- for k, v in m -%}{% endfor %}"),
-            "{%- for k, v in __carafe_iter(v=(m)) -%}{% endfor %}"
+            "{%- for k, v in (m) | __carafe_iter -%}{% endfor %}"
         );
         assert_eq!(
             rewritten("{{ [a * 2 for a in nums if a > 1] }}"),
-            "{{ [a * 2 for a in __carafe_iter(v=(nums)) if a > 1] }}"
+            "{{ [a * 2 for a in (nums) | __carafe_iter if a > 1] }}"
         );
         assert_eq!(
             rewritten("{{ [[b for b in a] for a in rows] }}"),
-            "{{ [[b for b in __carafe_iter(v=(a))] for a in __carafe_iter(v=(rows))] }}"
+            "{{ [[b for b in (a) | __carafe_iter] for a in (rows) | __carafe_iter] }}"
         );
     }
 
@@ -651,7 +649,7 @@ mod tests {
     fn sets_and_components_get_hooks() {
         assert_eq!(
             rewritten("{% set s = s ~ s %}"),
-            "{% set s = __carafe_grow(v=(s ~ s)) %}"
+            "{% set s = (s ~ s) | __carafe_grow %}"
         );
         assert_eq!(
             rewritten("{% set b | upper %}x{% endset %}"),
@@ -659,7 +657,7 @@ mod tests {
         );
         assert_eq!(
             rewritten("{% component c(n) -%}\n body \n{%- endcomponent c %}"),
-            "{% component c(n) -%}{{ __carafe_enter() -}}\n body \n{{- __carafe_leave() }}{%- endcomponent c %}"
+            "{% component c(n) -%}{{ 0 | __carafe_enter -}}\n body \n{{- 0 | __carafe_leave }}{%- endcomponent c %}"
         );
     }
 
@@ -738,9 +736,20 @@ mod tests {
     fn rewrite_maps_offsets() {
         let (text, map) = rewrite(
             "abcd",
-            &[Insert { at: 1, text: "XX" }, Insert { at: 3, text: "Y" }],
+            &[
+                Insert {
+                    at: 1,
+                    text: "XX",
+                    anchor: 1,
+                },
+                Insert {
+                    at: 3,
+                    text: "Y",
+                    anchor: 0,
+                },
+            ],
         );
         assert_eq!(text, "aXXbcYd");
-        assert_eq!(map, [(1, 2), (5, 1)]);
+        assert_eq!(map, [(1, 2, 1), (5, 1, 0)]);
     }
 }
