@@ -220,7 +220,7 @@ impl<F: AppFactory> Cli<F> {
                 if let Err(code) = setup_logging(err) {
                     return code;
                 }
-                dev::dev(&self.factory, &name, &bind, reload, err)
+                dev::dev(&self.factory, &bind, reload, err)
             }
         }
     }
