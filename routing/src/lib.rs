@@ -252,6 +252,7 @@ mod methods;
 mod parse;
 mod part;
 mod rule;
+mod shape;
 mod template;
 mod value;
 mod values;
