@@ -35,7 +35,7 @@
 //! | `app dev [--bind HOST:PORT] [--no-reload]` | the development server (default `127.0.0.1:5000`) in development mode, reloading on changes |
 //! | `app serve [--bind HOST:PORT] [-w N] [...]` | the production server; every option after `serve` is the server's (`serve --help` lists them) |
 //! | `app routes [--sort endpoint\|methods\|rule\|match] [--json]` | the URL rules: endpoint, methods, rule |
-//! | `app check [--bind HOST:PORT]` | builds the app, validates config, logging, routes and the app's own checks (templates); serves nothing; exit 1 on a problem |
+//! | `app check [--bind HOST:PORT]` | builds the app, validates config, logging, the address, routes and the app's own checks ([`CliApp::problems`]: the App reports a missing static folder; templates once the App loads them); serves nothing; exit 1 on a problem |
 //!
 //! Every command takes `--bind HOST:PORT`, `--env MODE` (ahead of
 //! `CARAFE_ENV`; `dev` defaults to development) and `--config-dir DIR`
