@@ -14,6 +14,9 @@ use tokio::task::JoinSet;
 use crate::executor::Serial;
 use crate::{DebugPage, Error, Options, StaticFiles, log};
 
+/// The most threads reading response bodies (files, iterators) at once.
+const BLOCKING_THREADS: usize = 8;
+
 /// How long a stopping server waits for its open connections (a request in
 /// progress, an idle keep-alive connection that may still bring one).
 const DRAIN: Duration = Duration::from_secs(10);
@@ -136,6 +139,10 @@ impl Server {
         log::local_offset();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            // Response bodies read from files or iterators are read one chunk
+            // per job on the blocking pool: a few threads are plenty, and
+            // clients that stop reading must not grow the thread count.
+            .max_blocking_threads(BLOCKING_THREADS)
             .thread_name("carafe-devserver")
             .build()
             .map_err(Error::io("cannot start the runtime"))?;

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod corpus;
 mod debug_page;
 mod reloader;
 mod robustness;
