@@ -365,7 +365,10 @@ mod tests {
         assert_eq!(parse_dict(r#""\"""#), Some(Vec::new()));
         assert_eq!(
             parse_dict(r#"max-age=5, "x", a b=1"#).unwrap(),
-            [("max-age".to_owned(), Some("5".to_owned()))]
+            [
+                ("max-age".to_owned(), Some("5".to_owned())),
+                ("x".to_owned(), None)
+            ]
         );
     }
 
