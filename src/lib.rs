@@ -28,6 +28,7 @@ pub use carafe_routing as routing;
 pub use carafe_templating as templating;
 pub use carafe_wrappers as wrappers;
 
+pub mod cli;
 pub mod config;
 pub mod logging;
 pub use app::App;

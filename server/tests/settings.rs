@@ -224,3 +224,47 @@ fn workers_run_as_the_configured_user() {
             .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
     );
 }
+
+#[test]
+fn hup_reloads_the_config_file_and_replaces_the_workers() {
+    let dir = temp_dir("hup");
+    let file = dir.join("server.toml");
+    std::fs::write(&file, "workers = 2\n").unwrap();
+    let server = Server::start(&["--config", file.to_str().unwrap()]);
+    let before = server.wait_workers(2, Duration::from_secs(10));
+    std::fs::write(&file, "workers = 3\nkeepalive = 7\n").unwrap();
+    server.signal(sig::HUP);
+    wait_for("three new workers", Duration::from_secs(20), || {
+        let now = server.workers();
+        now.len() == 3 && now.iter().all(|pid| !before.contains(pid))
+    });
+    // A broken file keeps the running settings.
+    std::fs::write(&file, "workers = \"many\"\n").unwrap();
+    let current = server.workers();
+    server.signal(sig::HUP);
+    wait_for(
+        "the reload error in the log",
+        Duration::from_secs(10),
+        || {
+            server
+                .log_text()
+                .contains("HUP: keeping the current settings")
+        },
+    );
+    assert_eq!(server.workers(), current);
+    assert_eq!(get(server.address, "/plaintext").unwrap().status, 200);
+}
+
+#[test]
+fn a_process_that_already_runs_threads_is_refused() {
+    let port = free_port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut server = Server::spawn(
+        &["--bind", &bind],
+        &[("TESTAPP_THREAD_BEFORE_RUN", "1")],
+        bind.parse().unwrap(),
+    );
+    assert_eq!(server.wait_exit(Duration::from_secs(10)), Some(1));
+    let log = server.log_text();
+    assert!(log.contains("forking it is not safe"), "{log}");
+}

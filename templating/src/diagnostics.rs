@@ -24,8 +24,9 @@ pub(crate) struct SourceMap {
 struct SourceEntry {
     text: String,
     path: Option<PathBuf>,
-    /// `(offset in the rewritten source, inserted bytes)`, sorted by offset.
-    insertions: Vec<(usize, usize)>,
+    /// `(offset in the rewritten source, inserted bytes, where an error inside the
+    /// inserted text points in the original)`, sorted by offset.
+    insertions: Vec<(usize, usize, usize)>,
 }
 
 impl SourceMap {
@@ -38,7 +39,7 @@ impl SourceMap {
         name: &str,
         original: &str,
         path: Option<PathBuf>,
-        insertions: Vec<(usize, usize)>,
+        insertions: Vec<(usize, usize, usize)>,
     ) {
         self.entries.insert(
             name.to_string(),
@@ -94,13 +95,13 @@ impl SourceMap {
 impl SourceEntry {
     fn original_offset(&self, rewritten: usize) -> usize {
         let mut shift = 0;
-        for &(at, len) in &self.insertions {
-            if at >= rewritten {
+        for &(at, len, anchor) in &self.insertions {
+            if at > rewritten {
                 break;
             }
-            // A position inside inserted text maps to where the text was inserted.
+            // A position inside inserted text maps to its anchor.
             if rewritten < at + len {
-                return at - shift;
+                return anchor;
             }
             shift += len;
         }
@@ -195,8 +196,33 @@ impl KnownNames {
     }
 }
 
-/// Converts a Tera error (from loading or rendering) into ours.
-pub(crate) fn convert(error: tera::Error, sources: &SourceMap, names: &KnownNames) -> Error {
+/// Source maps searched in order (a one-off template, then the environment's).
+struct Maps<'a>(&'a [&'a SourceMap]);
+
+impl Maps<'_> {
+    fn locate(&self, name: &str, range: Range<usize>) -> Option<Location> {
+        self.0
+            .iter()
+            .find_map(|map| map.locate(name, range.clone()))
+    }
+
+    fn locate_line_col(
+        &self,
+        name: &str,
+        line: usize,
+        column: usize,
+        width: usize,
+    ) -> Option<Location> {
+        self.0
+            .iter()
+            .find_map(|map| map.locate_line_col(name, line, column, width))
+    }
+}
+
+/// Converts a Tera error (from loading or rendering) into ours; locations are looked
+/// up in `sources`, in order.
+pub(crate) fn convert(error: tera::Error, sources: &[&SourceMap], names: &KnownNames) -> Error {
+    let sources = Maps(sources);
     use tera::ErrorKind;
     match error.kind() {
         ErrorKind::SyntaxError(report) => Error::Syntax {
@@ -237,7 +263,7 @@ pub(crate) fn convert(error: tera::Error, sources: &SourceMap, names: &KnownName
             Some(source) => std::io::Error::other(source.to_string()),
             None => std::io::Error::other(error.to_string()),
         }),
-        ErrorKind::Msg(text) => from_text(text, sources, names),
+        ErrorKind::Msg(text) => from_text(text, &sources, names),
         _ => Error::Render {
             message: refine(&error.to_string(), names),
             location: None,
@@ -247,7 +273,7 @@ pub(crate) fn convert(error: tera::Error, sources: &SourceMap, names: &KnownName
 
 /// Parses Tera's preformatted reports (`error: MESSAGE\n --> NAME:LINE:COL\n...`);
 /// several reports are separated by blank lines, the first one is kept.
-fn from_text(text: &str, sources: &SourceMap, names: &KnownNames) -> Error {
+fn from_text(text: &str, sources: &Maps<'_>, names: &KnownNames) -> Error {
     let reports: Vec<&str> = text.split("\n\nerror: ").collect();
     let first = reports[0];
     let mut lines = first.lines();
@@ -417,16 +443,22 @@ mod tests {
     #[test]
     fn maps_rewritten_offsets_back() {
         let mut map = SourceMap::default();
-        // original "ab{{x}}" with 3 bytes inserted at rewritten offset 2, 2 at 9
-        map.insert_rewritten("t", "ab{{x}}cd", None, vec![(2, 3), (10, 2)]);
+        // original "ab{{x}}cd": 3 bytes inserted at original offset 2 (anchored at 1),
+        // 2 bytes at original offset 7 (anchored at 2).
+        map.insert_rewritten("t", "ab{{x}}cd", None, vec![(2, 3, 1), (10, 2, 2)]);
         let entry = &map.entries["t"];
         assert_eq!(entry.original_offset(0), 0);
-        assert_eq!(entry.original_offset(2), 2);
-        assert_eq!(entry.original_offset(3), 2, "inside the insertion");
-        assert_eq!(entry.original_offset(5), 2);
+        assert_eq!(entry.original_offset(1), 1);
+        assert_eq!(
+            entry.original_offset(2),
+            1,
+            "inside the insertion: its anchor"
+        );
+        assert_eq!(entry.original_offset(4), 1);
+        assert_eq!(entry.original_offset(5), 2, "just after it");
         assert_eq!(entry.original_offset(9), 6);
-        assert_eq!(entry.original_offset(11), 7);
-        assert_eq!(entry.original_offset(13), 8);
+        assert_eq!(entry.original_offset(11), 2);
+        assert_eq!(entry.original_offset(12), 7);
     }
 
     #[test]
@@ -434,7 +466,7 @@ mod tests {
         let mut sources = SourceMap::default();
         sources.insert("b.html", "{{ foo | upperr }}\n{{ x }}", None);
         let text = "error: Unknown filter `upperr`\n --> b.html:1:10\n  |\n1 | {{ foo | upperr }}\n  |          ^^^^^^\n\nerror: Unknown function `bar`\n --> b.html:2:4";
-        let error = from_text(text, &sources, &names());
+        let error = from_text(text, &Maps(&[&sources]), &names());
         let Error::Syntax { message, location } = &error else {
             panic!("{error:?}")
         };

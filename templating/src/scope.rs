@@ -11,7 +11,6 @@
 
 use std::any::{Any, TypeId};
 use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::sandbox::budget::Budget;
@@ -114,7 +113,7 @@ impl std::fmt::Debug for RenderScope {
 /// What a render running on this thread carries for its filters and functions.
 pub(crate) struct Frame {
     pub(crate) scope: Option<RenderScope>,
-    pub(crate) budget: Option<Rc<Budget>>,
+    pub(crate) budget: Option<Budget>,
 }
 
 thread_local! {
@@ -122,22 +121,41 @@ thread_local! {
 }
 
 /// Pops the frame when the render ends, also by panic.
-pub(crate) struct FrameGuard(());
+pub(crate) struct FrameGuard {
+    popped: bool,
+}
+
+impl FrameGuard {
+    /// Ends the render normally and gives its frame back (with the budget's record).
+    pub(crate) fn finish(mut self) -> Option<Frame> {
+        self.popped = true;
+        FRAMES.with(|frames| frames.borrow_mut().pop())
+    }
+}
 
 impl Drop for FrameGuard {
     fn drop(&mut self) {
-        FRAMES.with(|frames| frames.borrow_mut().pop());
+        if !self.popped {
+            FRAMES.with(|frames| frames.borrow_mut().pop());
+        }
     }
 }
 
 pub(crate) fn enter(frame: Frame) -> FrameGuard {
     FRAMES.with(|frames| frames.borrow_mut().push(frame));
-    FrameGuard(())
+    FrameGuard { popped: false }
 }
 
-/// The budget of the innermost sandboxed render on this thread.
-pub(crate) fn current_budget() -> Option<Rc<Budget>> {
-    FRAMES.with(|frames| frames.borrow().last().and_then(|f| f.budget.clone()))
+/// Runs `f` with the budget of the innermost render on this thread, if that render is
+/// sandboxed.
+pub(crate) fn with_budget<R>(f: impl FnOnce(&Budget) -> R) -> Option<R> {
+    FRAMES.with(|frames| {
+        frames
+            .borrow()
+            .last()
+            .and_then(|frame| frame.budget.as_ref())
+            .map(f)
+    })
 }
 
 #[cfg(test)]

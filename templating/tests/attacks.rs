@@ -89,7 +89,7 @@ fn jinja2_sandbox_escapes_translated_to_tera() {
             "internal-loop-name",
             "{% for x in items %}{{ __tera_loop_index }}{% endfor %}",
         ),
-        ("carafe-hook", "{{ __carafe_iter(v=[1]) }}"),
+        ("carafe-hook", "{{ [1] | __carafe_iter }}"),
     ] {
         attack(name, payload, Outcome::Refused(ForbiddenKind::Name));
     }

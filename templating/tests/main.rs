@@ -3,9 +3,11 @@
 mod attacks;
 mod cli;
 mod common;
+mod email_example;
 mod environment;
 mod errors;
 mod filters;
+mod guide;
 #[cfg(unix)]
 mod isolated;
 mod loaders;

@@ -343,3 +343,38 @@ fn sandbox_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Sandbox>();
 }
+
+#[test]
+fn render_with_gives_custom_functions_per_render_values() {
+    struct Tenant(&'static str);
+    let sandbox = Sandbox::builder()
+        .function("tenant", |_: Kwargs, _: &State<'_>| {
+            carafe_templating::RenderScope::current::<Tenant>().map_or("none", |t| t.0)
+        })
+        .template("t.txt", "{{ tenant() }}")
+        .build()
+        .unwrap();
+    let scope = carafe_templating::RenderScope::new().with(Tenant("acme"));
+    assert_eq!(
+        sandbox
+            .render_with("t.txt", &Context::new(), &scope)
+            .unwrap(),
+        "acme"
+    );
+    assert_eq!(sandbox.render("t.txt", &Context::new()).unwrap(), "none");
+}
+
+#[test]
+fn autoescape_and_trailing_newline_are_configurable() {
+    let sandbox = Sandbox::builder()
+        .autoescape_extensions([".tpl"])
+        .keep_trailing_newline(true)
+        .template("a.tpl", "{{ x }}\n")
+        .template("b.html", "{{ x }}")
+        .build()
+        .unwrap();
+    let mut context = Context::new();
+    context.insert("x", "<b>");
+    assert_eq!(sandbox.render("a.tpl", &context).unwrap(), "&lt;b&gt;\n");
+    assert_eq!(sandbox.render("b.html", &context).unwrap(), "<b>");
+}

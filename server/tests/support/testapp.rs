@@ -22,7 +22,8 @@
 //!
 //! Environment: `TESTAPP_BOOT_PANIC=1` makes the app factory panic (a worker
 //! that fails to boot); `TESTAPP_DIE_AFTER_MS=N` makes every worker exit N ms
-//! after it booted (a crash loop).
+//! after it booted (a crash loop); `TESTAPP_THREAD_BEFORE_RUN=1` starts a
+//! thread before `Server::run` (which must refuse to fork).
 
 use std::io::Read;
 use std::time::Duration;
@@ -104,6 +105,9 @@ fn factory() -> fn(Request) -> Response {
 }
 
 fn main() {
+    if std::env::var_os("TESTAPP_THREAD_BEFORE_RUN").is_some() {
+        std::thread::spawn(|| std::thread::sleep(Duration::from_secs(60)));
+    }
     let result = Settings::from_args(std::env::args().skip(1))
         .and_then(|settings| Server::new(settings).run(factory));
     if let Err(error) = result {

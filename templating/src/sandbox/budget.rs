@@ -18,27 +18,23 @@ use crate::{Cap, ForbiddenKind};
 
 pub(crate) struct Budget {
     pub(crate) caps: Caps,
-    deadline: Instant,
+    /// `None`: the render time is not capped (a limit too large to add to now).
+    deadline: Option<Instant>,
     iterations: Cell<u64>,
+    loops: Cell<u32>,
     depth: Cell<u64>,
-    output: Cell<u64>,
-    writes: Cell<u32>,
     violation: Cell<Option<Cap>>,
     forbidden: RefCell<Option<(ForbiddenKind, String)>>,
 }
-
-/// How many writes go by between two clock reads.
-const WRITES_PER_CLOCK_CHECK: u32 = 256;
 
 impl Budget {
     pub(crate) fn new(caps: Caps) -> Self {
         Budget {
             caps,
-            deadline: Instant::now() + caps.render_time(),
+            deadline: Instant::now().checked_add(caps.render_time()),
             iterations: Cell::new(0),
+            loops: Cell::new(0),
             depth: Cell::new(0),
-            output: Cell::new(0),
-            writes: Cell::new(0),
             violation: Cell::new(None),
             forbidden: RefCell::new(None),
         }
@@ -115,20 +111,26 @@ impl Budget {
     }
 
     pub(crate) fn check_time(&self) -> Result<(), tera::Error> {
-        if Instant::now() > self.deadline {
-            return Err(self.fail(Cap::RenderTime));
+        match self.deadline {
+            Some(deadline) if Instant::now() > deadline => Err(self.fail(Cap::RenderTime)),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
-    /// Charges `n` loop iterations (or component calls) before they run.
+    /// Charges `n` loop iterations (or component calls) before they run, and reads
+    /// the clock before a long loop and every 16th loop.
     pub(crate) fn charge_iterations(&self, n: u64) -> Result<(), tera::Error> {
         let total = self.iterations.get().saturating_add(n);
         if total > self.caps.max_iterations {
             return Err(self.fail(Cap::Iterations));
         }
         self.iterations.set(total);
-        self.check_time()
+        let loops = self.loops.get().wrapping_add(1);
+        self.loops.set(loops);
+        if n >= 64 || loops.is_multiple_of(16) {
+            self.check_time()?;
+        }
+        Ok(())
     }
 
     pub(crate) fn enter_component(&self) -> Result<(), tera::Error> {
@@ -157,22 +159,6 @@ impl Budget {
         }
         Ok(())
     }
-
-    /// Charges `bytes` of output; `false` when the cap (or the time) ran out.
-    pub(crate) fn charge_output(&self, bytes: usize) -> Result<(), Cap> {
-        let total = self.output.get().saturating_add(bytes as u64);
-        if total > self.caps.max_output_bytes {
-            self.fail(Cap::OutputSize);
-            return Err(Cap::OutputSize);
-        }
-        self.output.set(total);
-        let writes = self.writes.get().wrapping_add(1);
-        self.writes.set(writes);
-        if writes.is_multiple_of(WRITES_PER_CLOCK_CHECK) && self.check_time().is_err() {
-            return Err(Cap::RenderTime);
-        }
-        Ok(())
-    }
 }
 
 /// Checks a string about to be built against the running render's budget; outside a
@@ -185,10 +171,7 @@ impl Budget {
 /// assert!(carafe_templating::sandbox::check_string_len(usize::MAX).is_ok());
 /// ```
 pub fn check_string_len(bytes: usize) -> Result<(), tera::Error> {
-    match scope::current_budget() {
-        Some(budget) => budget.check_string(bytes),
-        None => Ok(()),
-    }
+    scope::with_budget(|budget| budget.check_string(bytes)).unwrap_or(Ok(()))
 }
 
 /// Checks an array or map about to be built against the running render's budget;
@@ -200,10 +183,7 @@ pub fn check_string_len(bytes: usize) -> Result<(), tera::Error> {
 /// assert!(carafe_templating::sandbox::check_collection_len(1 << 40).is_ok());
 /// ```
 pub fn check_collection_len(items: usize) -> Result<(), tera::Error> {
-    match scope::current_budget() {
-        Some(budget) => budget.check_collection(items),
-        None => Ok(()),
-    }
+    scope::with_budget(|budget| budget.check_collection(items)).unwrap_or(Ok(()))
 }
 
 #[cfg(test)]
@@ -236,6 +216,12 @@ mod tests {
         budget.leave_component();
         budget.leave_component();
         assert!(budget.enter_component().is_ok());
+    }
+
+    #[test]
+    fn an_enormous_time_limit_means_no_limit() {
+        let budget = Budget::new(Caps::default().max_render_time(Duration::MAX));
+        assert!(budget.check_time().is_ok());
     }
 
     #[test]
@@ -272,12 +258,5 @@ mod tests {
         let deep = Value::from(vec![Value::from(vec![Value::from(vec![Value::from(1)])])]);
         assert!(budget.measure(&deep).is_err());
         assert_eq!(budget.violation(), Some(Cap::ValueDepth));
-    }
-
-    #[test]
-    fn output_is_counted() {
-        let budget = Budget::new(Caps::default().max_output_bytes(10));
-        assert!(budget.charge_output(10).is_ok());
-        assert_eq!(budget.charge_output(1), Err(Cap::OutputSize));
     }
 }

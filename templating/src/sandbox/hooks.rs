@@ -7,14 +7,14 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 use crate::ForbiddenKind;
 use crate::scope;
 
-/// Registers `__carafe_iter`, `__carafe_grow` (function and filter),
-/// `__carafe_enter` and `__carafe_leave`.
+/// Registers the filters `__carafe_iter`, `__carafe_grow`, `__carafe_enter` and
+/// `__carafe_leave`. They are filters, not functions: a Tera function call builds a
+/// keyword-argument map per call, five times the cost of a filter call.
 pub(crate) fn register(tera: &mut Tera) {
-    tera.register_function("__carafe_iter", iter);
-    tera.register_function("__carafe_grow", grow_function);
-    tera.register_filter("__carafe_grow", grow_filter);
-    tera.register_function("__carafe_enter", enter);
-    tera.register_function("__carafe_leave", leave);
+    tera.register_filter("__carafe_iter", iter);
+    tera.register_filter("__carafe_grow", grow);
+    tera.register_filter("__carafe_enter", enter);
+    tera.register_filter("__carafe_leave", leave);
 }
 
 /// How many iterations a `for` over `value` runs.
@@ -26,54 +26,36 @@ fn iterations(value: &Value) -> u64 {
     }
 }
 
-/// `for x in __carafe_iter(v=(EXPR))`: charges the loop's iterations before it runs.
-fn iter(kwargs: Kwargs, _: &State<'_>) -> TeraResult<Value> {
-    let value = kwargs.must_get::<Value>("v")?;
-    if let Some(budget) = scope::current_budget() {
-        budget.charge_iterations(iterations(&value))?;
-    }
+/// `for x in (EXPR) | __carafe_iter`: charges the loop's iterations before it runs.
+fn iter(value: Value, _: Kwargs, _: &State<'_>) -> TeraResult<Value> {
+    scope::with_budget(|budget| budget.charge_iterations(iterations(&value))).transpose()?;
     Ok(value)
 }
 
-fn grow(value: Value) -> TeraResult<Value> {
-    if let Some(budget) = scope::current_budget() {
-        budget.measure(&value)?;
-        budget.check_time()?;
-    }
+/// `set x = (EXPR) | __carafe_grow`, `set x | __carafe_grow`: measures the value.
+fn grow(value: Value, _: Kwargs, _: &State<'_>) -> TeraResult<Value> {
+    scope::with_budget(|budget| budget.measure(&value).and_then(|()| budget.check_time()))
+        .transpose()?;
     Ok(value)
 }
 
-/// `set x = __carafe_grow(v=(EXPR))`.
-fn grow_function(kwargs: Kwargs, _: &State<'_>) -> TeraResult<Value> {
-    grow(kwargs.must_get::<Value>("v")?)
-}
-
-/// `set x | __carafe_grow`: the captured body.
-fn grow_filter(value: Value, _: Kwargs, _: &State<'_>) -> TeraResult<Value> {
-    grow(value)
-}
-
-/// At the start of a component's body: one level deeper, one call more.
-fn enter(_: Kwargs, _: &State<'_>) -> TeraResult<Value> {
-    if let Some(budget) = scope::current_budget() {
-        budget.enter_component()?;
-    }
+/// `{{ 0 | __carafe_enter }}` at the start of a component's body: one level deeper,
+/// one call more.
+fn enter(_: Value, _: Kwargs, _: &State<'_>) -> TeraResult<Value> {
+    scope::with_budget(|budget| budget.enter_component()).transpose()?;
     Ok(Value::none())
 }
 
-/// At the end of a component's body.
-fn leave(_: Kwargs, _: &State<'_>) -> Value {
-    if let Some(budget) = scope::current_budget() {
-        budget.leave_component();
-    }
+/// `{{ 0 | __carafe_leave }}` at the end of a component's body.
+fn leave(_: Value, _: Kwargs, _: &State<'_>) -> Value {
+    scope::with_budget(|budget| budget.leave_component());
     Value::none()
 }
 
 fn refuse(kind: ForbiddenKind, name: &str) -> tera::Error {
-    match scope::current_budget() {
-        Some(budget) => budget.forbid(kind, name),
-        None => tera::Error::message(format!("the sandbox does not allow the {kind} `{name}`")),
-    }
+    scope::with_budget(|budget| budget.forbid(kind, name)).unwrap_or_else(|| {
+        tera::Error::message(format!("the sandbox does not allow the {kind} `{name}`"))
+    })
 }
 
 /// Replaces a built-in filter, function or test the policy denies: templates that

@@ -7,16 +7,18 @@
 //!
 //! | source | rewritten | effect |
 //! |---|---|---|
-//! | `{% for x in EXPR %}` | `{% for x in __carafe_iter(v=(EXPR)) %}` | the iterations are counted (and the clock read) before the loop starts |
-//! | `[e for x in EXPR]` | `[e for x in __carafe_iter(v=(EXPR))]` | the same for list comprehensions |
-//! | `{% set x = EXPR %}` | `{% set x = __carafe_grow(v=(EXPR)) %}` | the value is measured (string bytes, items, depth) |
+//! | `{% for x in EXPR %}` | `{% for x in (EXPR) \| __carafe_iter %}` | the iterations are counted (and the clock read) before the loop starts |
+//! | `[e for x in EXPR]` | `[e for x in (EXPR) \| __carafe_iter]` | the same for list comprehensions |
+//! | `{% set x = EXPR %}` | `{% set x = (EXPR) \| __carafe_grow %}` | the value is measured (string bytes, items, depth) |
 //! | `{% set x %}...{% endset %}` | `{% set x \| __carafe_grow %}...` | the captured text is measured |
-//! | `{% component c() %}BODY{% endcomponent %}` | `...%}{{ __carafe_enter() }}BODY{{ __carafe_leave() }}{% endcomponent %}` | component depth and calls are counted |
+//! | `{% component c() %}BODY{% endcomponent %}` | `...%}{{ 0 \| __carafe_enter }}BODY{{ 0 \| __carafe_leave }}{% endcomponent %}` | component depth and calls are counted |
 //!
 //! Insertions respect whitespace control (`-%}`, `{%-`), and positions in errors are
 //! mapped back to the source as written. The scan is linear and never recursive.
 
 use std::ops::Range;
+
+use super::lex::{Block, Tok, Token, end_of_raw, find, find_start, lex_block, raw_tag};
 
 /// What a template refers to by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +41,13 @@ pub(crate) struct Use {
     pub(crate) span: Range<usize>,
 }
 
-/// Text to insert at a byte offset of the original source.
+/// Text to insert at a byte offset of the original source; an error raised inside it
+/// points at `anchor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Insert {
     pub(crate) at: usize,
     pub(crate) text: &'static str,
+    pub(crate) anchor: usize,
 }
 
 #[derive(Debug, Default)]
@@ -55,31 +59,6 @@ pub(crate) struct Scan {
     pub(crate) deepest: Range<usize>,
     /// The components this template defines.
     pub(crate) defines: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Tok<'a> {
-    Ident(&'a str),
-    Str(String),
-    Number,
-    Op(&'a str),
-}
-
-#[derive(Debug, Clone)]
-struct Token<'a> {
-    tok: Tok<'a>,
-    span: Range<usize>,
-}
-
-/// One `{% ... %}` or `{{ ... }}`: its tokens, and its delimiters.
-struct Block<'a> {
-    tokens: Vec<Token<'a>>,
-    /// Where `{%`/`{{` starts, and whether it is `{%-`.
-    open: usize,
-    open_trims: bool,
-    /// Where `%}`/`}}` ends, and whether it is `-%}`.
-    close_end: usize,
-    close_trims: bool,
 }
 
 pub(crate) fn scan(source: &str) -> Scan {
@@ -124,8 +103,8 @@ impl Scan {
         }
     }
 
-    fn insert(&mut self, at: usize, text: &'static str) {
-        self.inserts.push(Insert { at, text });
+    fn insert(&mut self, at: usize, text: &'static str, anchor: usize) {
+        self.inserts.push(Insert { at, text, anchor });
     }
 
     fn tag(&mut self, block: &Block<'_>, stack: &mut Vec<Range<usize>>) {
@@ -136,7 +115,7 @@ impl Scan {
             Tok::Ident("for") => {
                 self.push(stack, span);
                 if let Some(target) = loop_target(tokens, 1) {
-                    self.wrap(tokens, target, "__carafe_iter(v=(", "))");
+                    self.wrap(tokens, target, ") | __carafe_iter");
                 }
                 self.expression(&tokens[1..]);
             }
@@ -172,13 +151,13 @@ impl Scan {
                     })
                 ) {
                     if tokens.len() > 3 {
-                        self.wrap(tokens, 3..tokens.len(), "__carafe_grow(v=(", "))");
+                        self.wrap(tokens, 3..tokens.len(), ") | __carafe_grow");
                     }
                     self.expression(&tokens[3..]);
                 } else {
                     self.push(stack, span);
                     let end = tokens.last().map_or(first.span.end, |t| t.span.end);
-                    self.insert(end, " | __carafe_grow");
+                    self.insert(end, " | __carafe_grow", block.open);
                     self.expression(&tokens[1..]);
                 }
             }
@@ -188,20 +167,20 @@ impl Scan {
                     self.defines.push(name);
                 }
                 let hook = if block.close_trims {
-                    "{{ __carafe_enter() -}}"
+                    "{{ 0 | __carafe_enter -}}"
                 } else {
-                    "{{ __carafe_enter() }}"
+                    "{{ 0 | __carafe_enter }}"
                 };
-                self.insert(block.close_end, hook);
+                self.insert(block.close_end, hook, block.open);
             }
             Tok::Ident("endcomponent") => {
                 stack.pop();
                 let hook = if block.open_trims {
-                    "{{- __carafe_leave() }}"
+                    "{{- 0 | __carafe_leave }}"
                 } else {
-                    "{{ __carafe_leave() }}"
+                    "{{ 0 | __carafe_leave }}"
                 };
-                self.insert(block.open, hook);
+                self.insert(block.open, hook, block.open);
             }
             Tok::Ident("include" | "extends") => {
                 if let Some(Token {
@@ -228,16 +207,11 @@ impl Scan {
         }
     }
 
-    /// Wraps `tokens[range]` in `before` ... `after`.
-    fn wrap(
-        &mut self,
-        tokens: &[Token<'_>],
-        range: Range<usize>,
-        before: &'static str,
-        after: &'static str,
-    ) {
-        self.insert(tokens[range.start].span.start, before);
-        self.insert(tokens[range.end - 1].span.end, after);
+    /// Wraps `tokens[range]` in `(` ... `after`; errors inside point at its start.
+    fn wrap(&mut self, tokens: &[Token<'_>], range: Range<usize>, after: &'static str) {
+        let start = tokens[range.start].span.start;
+        self.insert(start, "(", start);
+        self.insert(tokens[range.end - 1].span.end, after, start);
     }
 
     /// Records the names an expression uses and wraps list comprehension targets.
@@ -285,7 +259,7 @@ impl Scan {
                 }
                 Tok::Ident("for") => {
                     if let Some(target) = comprehension_target(tokens, i + 1) {
-                        self.wrap(tokens, target, "__carafe_iter(v=(", "))");
+                        self.wrap(tokens, target, ") | __carafe_iter");
                     }
                 }
                 // `<name` where an operand is expected: a component call.
@@ -432,177 +406,17 @@ fn comprehension_target(tokens: &[Token<'_>], from: usize) -> Option<Range<usize
     None
 }
 
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| from + i)
-}
-
-fn find_start(bytes: &[u8], from: usize) -> Option<usize> {
-    let rest = bytes.get(from..)?;
-    rest.windows(2)
-        .position(|w| w == b"{{" || w == b"{%" || w == b"{#")
-        .map(|i| from + i)
-}
-
-/// If a `{% raw %}` tag (with optional `-`) starts at `at`, the offset after it.
-fn raw_tag(source: &str, at: usize) -> Option<usize> {
-    tag_named(source, at, "raw")
-}
-
-/// If `{%[-] NAME [-]%}` starts at `at`, the offset after it.
-fn tag_named(source: &str, at: usize, name: &str) -> Option<usize> {
-    let mut rest = source.get(at..)?.strip_prefix("{%")?;
-    rest = rest.strip_prefix('-').unwrap_or(rest);
-    rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-    rest = rest.strip_prefix(name)?;
-    rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-    rest = rest.strip_prefix('-').unwrap_or(rest);
-    rest = rest.strip_prefix("%}")?;
-    Some(source.len() - rest.len())
-}
-
-/// The offset after the `{% endraw %}` that closes the raw block starting at `at`.
-fn end_of_raw(source: &str, at: usize) -> Option<usize> {
-    let mut from = raw_tag(source, at)?;
-    while let Some(open) = find(source.as_bytes(), from, b"{%") {
-        if let Some(end) = tag_named(source, open, "endraw") {
-            return Some(end);
-        }
-        from = open + 2;
-    }
-    None
-}
-
-/// Lexes `{% ... %}` (`tag`) or `{{ ... }}` starting at `at`, as Tera does.
-fn lex_block(source: &str, at: usize, tag: bool) -> Option<Block<'_>> {
-    let bytes = source.as_bytes();
-    let open_trims = bytes.get(at + 2) == Some(&b'-');
-    let mut i = at + 2 + usize::from(open_trims);
-    let end_marker: &[u8] = if tag { b"%}" } else { b"}}" };
-    let mut tokens = Vec::new();
-    loop {
-        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        let rest = bytes.get(i..)?;
-        if rest.is_empty() {
-            return None;
-        }
-        if rest.starts_with(b"-") && rest[1..].starts_with(end_marker) {
-            return Some(Block {
-                tokens,
-                open: at,
-                open_trims,
-                close_end: i + 3,
-                close_trims: true,
-            });
-        }
-        if rest.starts_with(end_marker) {
-            return Some(Block {
-                tokens,
-                open: at,
-                open_trims,
-                close_end: i + 2,
-                close_trims: false,
-            });
-        }
-        let start = i;
-        let op = |len: usize| Some(Tok::Op(&source[start..start + len]));
-        let tok = if rest.starts_with(b"...") {
-            i += 3;
-            op(3)
-        } else if rest.len() >= 2
-            && [
-                b"//", b"**", b"==", b"!=", b">=", b"<=", b"</", b"?.", b"?[",
-            ]
-            .contains(&&[rest[0], rest[1]])
-        {
-            i += 2;
-            op(2)
-        } else {
-            match rest[0] {
-                b'\'' | b'"' | b'`' => {
-                    let quote = rest[0];
-                    let mut j = 1;
-                    let mut text = String::new();
-                    loop {
-                        match rest.get(j)? {
-                            b'\\' => {
-                                let escaped = *rest.get(j + 1)?;
-                                text.push(match escaped {
-                                    b'n' => '\n',
-                                    b't' => '\t',
-                                    b'r' => '\r',
-                                    other => other as char,
-                                });
-                                j += 2;
-                            }
-                            &c if c == quote => break,
-                            _ => {
-                                let ch = source[start + j..].chars().next()?;
-                                text.push(ch);
-                                j += ch.len_utf8();
-                            }
-                        }
-                    }
-                    i += j + 1;
-                    Some(Tok::Str(text))
-                }
-                c if c.is_ascii_digit() => {
-                    let mut seen_dot = false;
-                    while let Some(&d) = bytes.get(i) {
-                        if d.is_ascii_digit() || (d == b'.' && !seen_dot) {
-                            seen_dot |= d == b'.';
-                            i += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    Some(Tok::Number)
-                }
-                c if c == b'_' || c.is_ascii_alphabetic() => {
-                    while bytes
-                        .get(i)
-                        .is_some_and(|&d| d == b'_' || d.is_ascii_alphanumeric())
-                    {
-                        i += 1;
-                    }
-                    Some(Tok::Ident(&source[start..i]))
-                }
-                b'+' | b'-' | b'*' | b'/' | b'%' | b'!' | b'.' | b',' | b':' | b'~' | b'|'
-                | b'=' | b'>' | b'<' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'@' => {
-                    i += 1;
-                    op(1)
-                }
-                // Not Tera syntax; Tera reports it. Skip the character.
-                _ => {
-                    i += source[i..].chars().next().map_or(1, char::len_utf8);
-                    None
-                }
-            }
-        };
-        if let Some(tok) = tok {
-            tokens.push(Token {
-                tok,
-                span: start..i,
-            });
-        }
-    }
-}
-
 /// Applies the inserts to `source`: the rewritten text, and `(offset in the rewritten
-/// text, length)` of each insert (for mapping error positions back).
-pub(crate) fn rewrite(source: &str, inserts: &[Insert]) -> (String, Vec<(usize, usize)>) {
+/// text, length, anchor in the source)` of each insert (for mapping error positions
+/// back).
+pub(crate) fn rewrite(source: &str, inserts: &[Insert]) -> (String, Vec<(usize, usize, usize)>) {
     let extra: usize = inserts.iter().map(|i| i.text.len()).sum();
     let mut out = String::with_capacity(source.len() + extra);
     let mut map = Vec::with_capacity(inserts.len());
     let mut from = 0;
     for insert in inserts {
         out.push_str(&source[from..insert.at]);
-        map.push((out.len(), insert.text.len()));
+        map.push((out.len(), insert.text.len(), insert.anchor));
         out.push_str(insert.text);
         from = insert.at;
     }
@@ -631,19 +445,19 @@ mod tests {
     fn loops_and_comprehensions_are_counted() {
         assert_eq!(
             rewritten("{% for x in items | sort %}{{ x }}{% endfor %}"),
-            "{% for x in __carafe_iter(v=(items | sort)) %}{{ x }}{% endfor %}"
+            "{% for x in (items | sort) | __carafe_iter %}{{ x }}{% endfor %}"
         );
         assert_eq!(
             rewritten("{%- for k, v in m -%}{% endfor %}"),
-            "{%- for k, v in __carafe_iter(v=(m)) -%}{% endfor %}"
+            "{%- for k, v in (m) | __carafe_iter -%}{% endfor %}"
         );
         assert_eq!(
             rewritten("{{ [a * 2 for a in nums if a > 1] }}"),
-            "{{ [a * 2 for a in __carafe_iter(v=(nums)) if a > 1] }}"
+            "{{ [a * 2 for a in (nums) | __carafe_iter if a > 1] }}"
         );
         assert_eq!(
             rewritten("{{ [[b for b in a] for a in rows] }}"),
-            "{{ [[b for b in __carafe_iter(v=(a))] for a in __carafe_iter(v=(rows))] }}"
+            "{{ [[b for b in (a) | __carafe_iter] for a in (rows) | __carafe_iter] }}"
         );
     }
 
@@ -651,7 +465,7 @@ mod tests {
     fn sets_and_components_get_hooks() {
         assert_eq!(
             rewritten("{% set s = s ~ s %}"),
-            "{% set s = __carafe_grow(v=(s ~ s)) %}"
+            "{% set s = (s ~ s) | __carafe_grow %}"
         );
         assert_eq!(
             rewritten("{% set b | upper %}x{% endset %}"),
@@ -659,7 +473,7 @@ mod tests {
         );
         assert_eq!(
             rewritten("{% component c(n) -%}\n body \n{%- endcomponent c %}"),
-            "{% component c(n) -%}{{ __carafe_enter() -}}\n body \n{{- __carafe_leave() }}{%- endcomponent c %}"
+            "{% component c(n) -%}{{ 0 | __carafe_enter -}}\n body \n{{- 0 | __carafe_leave }}{%- endcomponent c %}"
         );
     }
 
@@ -738,9 +552,20 @@ mod tests {
     fn rewrite_maps_offsets() {
         let (text, map) = rewrite(
             "abcd",
-            &[Insert { at: 1, text: "XX" }, Insert { at: 3, text: "Y" }],
+            &[
+                Insert {
+                    at: 1,
+                    text: "XX",
+                    anchor: 1,
+                },
+                Insert {
+                    at: 3,
+                    text: "Y",
+                    anchor: 0,
+                },
+            ],
         );
         assert_eq!(text, "aXXbcYd");
-        assert_eq!(map, [(1, 2), (5, 1)]);
+        assert_eq!(map, [(1, 2, 1), (5, 1, 0)]);
     }
 }

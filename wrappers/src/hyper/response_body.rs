@@ -13,6 +13,7 @@ use ::hyper::body::{Body as HttpBody, Bytes, Frame, SizeHint};
 use tokio::sync::oneshot;
 
 use super::Job;
+use super::connection::ConnState;
 use crate::ResponseBody;
 
 /// How many bytes one blocking read of a `Reader` body asks for.
@@ -67,6 +68,7 @@ pub struct ResponseStream {
     sent: u64,
     on_complete: Option<OnComplete>,
     spawner: Option<Spawner>,
+    conn: Option<Arc<ConnState>>,
 }
 
 impl ResponseStream {
@@ -86,7 +88,15 @@ impl ResponseStream {
             sent: 0,
             on_complete: None,
             spawner: None,
+            conn: None,
         }
+    }
+
+    /// Ends the connection's request when the body is done (keep-alive
+    /// bookkeeping).
+    pub(crate) fn with_conn(mut self, conn: Arc<ConnState>) -> Self {
+        self.conn = Some(conn);
+        self
     }
 
     /// Whether the body is produced by blocking jobs (a reader or chunks).
@@ -117,6 +127,9 @@ impl ResponseStream {
 
     fn finish(&mut self, ok: bool) {
         self.kind = Kind::Done;
+        if let Some(conn) = self.conn.take() {
+            conn.end_request();
+        }
         if let Some(on_complete) = self.on_complete.take() {
             on_complete(self.sent, ok);
         }
@@ -140,6 +153,9 @@ impl fmt::Debug for ResponseStream {
 
 impl Drop for ResponseStream {
     fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            conn.end_request();
+        }
         if let Some(on_complete) = self.on_complete.take() {
             let ok = matches!(self.kind, Kind::Done | Kind::Empty | Kind::Full(None));
             on_complete(self.sent, ok);

@@ -165,11 +165,13 @@ async fn a_gateway_checks_heads_and_keeps_connections_alive() {
             .unwrap();
     tokio::spawn(connection);
     for path in ["/a", "/b"] {
+        sender.ready().await.unwrap();
         let response = sender.send_request(get(path)).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(collect(response.into_body()).await, format!("GET {path}"));
     }
     let no_host = http::Request::get("/").body(String::new()).unwrap();
+    sender.ready().await.unwrap();
     let response = sender.send_request(no_host).await.unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(response.headers()["connection"], "close");
