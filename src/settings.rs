@@ -4,19 +4,17 @@
 
 use crate::builder::AppBuilder;
 use crate::config::Settings;
-use crate::session::SessionConfig;
 
 impl AppBuilder {
     /// Applies Flask's built-in configuration keys, as loaded by
-    /// [`config`](crate::config) from files and `CARAFE_*` variables:
-    /// `DEBUG`, `TESTING`, `PROPAGATE_EXCEPTIONS`, `SECRET_KEY` (and its
-    /// fallbacks), the `SESSION_COOKIE_*` keys, `PERMANENT_SESSION_LIFETIME`,
-    /// `SESSION_REFRESH_EACH_REQUEST`, `MAX_COOKIE_SIZE`, the request limits
-    /// (`MAX_CONTENT_LENGTH`, `MAX_FORM_MEMORY_SIZE`, `MAX_FORM_PARTS`, ...),
-    /// `SERVER_NAME`, `APPLICATION_ROOT`, `PREFERRED_URL_SCHEME`,
-    /// `TRUSTED_HOSTS`, `SEND_FILE_MAX_AGE_DEFAULT` (static files),
-    /// `TEMPLATES_AUTO_RELOAD` and `PROVIDE_AUTOMATIC_OPTIONS`. Call it
-    /// first: later calls override single settings.
+    /// [`config`](crate::config) from files and `CARAFE_*` variables: what
+    /// [`Settings::apply_to`] applies (secret keys, session cookie, request
+    /// limits, `SERVER_NAME`, `APPLICATION_ROOT`, `PREFERRED_URL_SCHEME`,
+    /// `DEBUG`, `TESTING`, `PROPAGATE_EXCEPTIONS`,
+    /// `PROVIDE_AUTOMATIC_OPTIONS`), and the keys it leaves out that the
+    /// App reads too: `TRUSTED_HOSTS`, `SEND_FILE_MAX_AGE_DEFAULT` (static
+    /// files), `TEMPLATES_AUTO_RELOAD` and `MAX_COOKIE_SIZE`. Call it first:
+    /// later calls override single settings.
     ///
     /// Not applied (no effect in Carafe yet): `USE_X_SENDFILE`,
     /// `TRAP_BAD_REQUEST_ERRORS`, `TRAP_HTTP_EXCEPTIONS`,
@@ -42,47 +40,18 @@ impl AppBuilder {
     /// assert_eq!(client.post("http://evil.test/").body("1").send().status(), 400);
     /// ```
     #[must_use]
-    pub fn settings(mut self, settings: &Settings) -> Self {
-        self.settings.debug = settings.debug;
-        self.settings.testing = settings.testing;
-        self.settings.propagate_exceptions = settings.propagate_exceptions;
-        self.secret_key = settings
-            .secret_key
-            .as_ref()
-            .map(|key| key.expose().as_bytes().to_vec());
-        self.secret_key_fallbacks = settings
-            .secret_key_fallbacks
-            .iter()
-            .map(|key| key.expose().as_bytes().to_vec())
-            .collect();
-        let mut session = SessionConfig::default()
-            .cookie_name(settings.session_cookie_name.clone())
-            .http_only(settings.session_cookie_httponly)
-            .secure(settings.session_cookie_secure)
-            .partitioned(settings.session_cookie_partitioned)
-            .same_site(settings.session_cookie_samesite)
-            .permanent_lifetime(settings.permanent_session_lifetime)
-            .refresh_each_request(settings.session_refresh_each_request)
-            .max_cookie_size(settings.max_cookie_size);
-        if let Some(domain) = &settings.session_cookie_domain {
-            session = session.domain(domain.clone());
-        }
-        if let Some(path) = &settings.session_cookie_path {
-            session = session.path(path.clone());
-        }
-        self.session = session;
-        self.settings.limits = settings.limits();
-        self.settings.server_name.clone_from(&settings.server_name);
-        self = self
-            .application_root(settings.application_root.clone())
-            .preferred_url_scheme(settings.preferred_url_scheme.clone());
-        self.settings
+    pub fn settings(self, settings: &Settings) -> Self {
+        let mut builder = settings.apply_to(self);
+        builder.session = builder.session.max_cookie_size(settings.max_cookie_size);
+        builder
+            .settings
             .trusted_hosts
             .clone_from(&settings.trusted_hosts);
-        self.settings.send_file_max_age = settings.send_file_max_age_default;
-        self.settings.templates_auto_reload = settings.templates_auto_reload;
-        let automatic_options = settings.provide_automatic_options;
-        self.url_map(move |map| map.automatic_options(automatic_options))
+        builder.settings.send_file_max_age = settings.send_file_max_age_default;
+        if let Some(on) = settings.templates_auto_reload {
+            builder.settings.templates_auto_reload = Some(on);
+        }
+        builder
     }
 
     /// The hosts requests may be sent to (Flask's `TRUSTED_HOSTS`): an
