@@ -345,3 +345,48 @@ fn static_files_as_the_corpus_app_serves_them() {
         (StatusCode::PARTIAL_CONTENT, "hello".into())
     );
 }
+
+/// One request over a real socket: the status code.
+fn status_over_tcp(address: std::net::SocketAddr, path: &str) -> u16 {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_real_server_keeps_serving_after_a_panic() {
+    fn boom(_: &Request) -> &'static str {
+        panic!("boom over tcp")
+    }
+    let app = App::builder().route("/boom", boom).route("/", text).build();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let options = carafe_devserver::Options::default()
+        .with_debugger(false)
+        .with_log_requests(false);
+    let server = carafe_devserver::Server::new(listener, options);
+    let address = server.local_addr().unwrap();
+    let stop = server.stop_handle();
+    let thread = std::thread::spawn(move || server.serve(app));
+    assert_eq!(status_over_tcp(address, "/boom"), 500);
+    assert_eq!(status_over_tcp(address, "/"), 200);
+    assert_eq!(status_over_tcp(address, "/boom"), 500);
+    assert_eq!(status_over_tcp(address, "/missing"), 404);
+    stop.stop();
+    // Wake the accept loop so it sees the stop.
+    let _ = std::net::TcpStream::connect(address);
+    thread.join().unwrap().unwrap();
+}
