@@ -11,9 +11,9 @@ use carafe_templating::EnvironmentBuilder;
 use carafe_wrappers::Limits;
 
 use crate::app::App;
-use crate::error::SetupError;
 use crate::scaffold::{Scaffold, registration_methods};
 use crate::session::SessionConfig;
+use crate::setup_error::SetupError;
 
 /// The settings an app runs with (Flask's config values that the app itself
 /// reads).

@@ -21,6 +21,7 @@ mod scaffold;
 mod session;
 mod settings;
 mod setup;
+mod setup_error;
 mod templates;
 mod url;
 
@@ -35,7 +36,7 @@ pub use app::App;
 pub use blueprint::Blueprint;
 pub use builder::AppBuilder;
 pub use context::RequestExt;
-pub use error::{Error, Panic, SetupError, SetupProblem, Site};
+pub use error::{Error, Panic};
 pub use extract::{Cookies, Files, Form, Query, State};
 pub use globals::Globals;
 pub use handler::{Handler, ViaRoute, WithRequest, WithValues};
@@ -43,6 +44,7 @@ pub use hooks::BeforeRequestOutcome;
 pub use response::{Html, IntoHeaders, IntoResponse, Json, Redirect};
 pub use route::Route;
 pub use session::{Flash, Session, SessionConfig, SessionError};
+pub use setup_error::{SetupError, SetupProblem, Site};
 pub use templates::render_template;
 pub use url::{UrlError, UrlFor};
 

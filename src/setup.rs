@@ -13,11 +13,11 @@ use http::Method;
 use crate::app::{App, AppInner, Endpoint};
 use crate::blueprint::Blueprint;
 use crate::builder::AppBuilder;
-use crate::error::{SetupError, SetupProblem, Site};
 use crate::handler::BoxedHandler;
 use crate::hooks::Hooks;
 use crate::scaffold::Scaffold;
 use crate::session::cookie::CookieSessions;
+use crate::setup_error::{SetupError, SetupProblem, Site};
 use crate::templates::Templates;
 use carafe_templating::{DirLoader, Environment, EnvironmentBuilder};
 
@@ -42,7 +42,7 @@ struct Flat {
     app_hooks: Hooks,
     scopes: Vec<Hooks>,
     blueprints: HashMap<String, Site>,
-    problems: Vec<crate::error::SetupProblem>,
+    problems: Vec<crate::setup_error::SetupProblem>,
 }
 
 /// Flask's rule joining: `prefix.rstrip("/") + "/" + rule.lstrip("/")`,
