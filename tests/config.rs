@@ -622,6 +622,42 @@ fn errors_about_secret_keys_never_quote_the_value() {
 }
 
 #[test]
+fn keys_named_like_secrets_but_read_as_plain_values_are_reported() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Mixed {
+        db_password: String,
+        api_tokens: Vec<String>,
+        signing_key: Secret<String>,
+        token_ttl: Option<u32>,
+        name: String,
+    }
+
+    let dir = dir_with(&[(
+        "base.yaml",
+        "secret_key: s\nsecret_key_fallbacks: [a]\napp:\n  db_password: p\n  api_tokens: [t1, t2]\n  \
+         signing_key: k\n  name: shop\n",
+    )]);
+    let config: Config<Mixed> = load(
+        dir.path(),
+        Mode::Production,
+        &[("CARAFE_APP__TOKEN_TTL", "60")],
+    )
+    .unwrap();
+    // Flask's secret keys are Secrets; the app's plain ones are reported
+    // (a key merely containing "token" too: the check errs on the safe side).
+    assert_eq!(
+        config.exposed_secrets(),
+        ["app.db_password", "app.api_tokens", "app.token_ttl"]
+    );
+    let shown = format!("{config:?}");
+    assert!(
+        shown.contains("\"p\""),
+        "what the report warns about: {shown}"
+    );
+}
+
+#[test]
 fn settings_is_a_plain_struct_with_documented_keys() {
     let mut settings = Settings::default();
     settings.max_content_length = Some(10);

@@ -204,17 +204,67 @@ impl de::Error for DeError {
     }
 }
 
+/// The name [`Secret`](super::Secret) passes to `deserialize_newtype_struct`,
+/// so the deserializer knows which values are protected.
+pub(crate) const SECRET_MARKER: &str = "carafe::config::Secret";
+
+/// What one deserialization learns besides the value.
+#[derive(Debug, Default)]
+pub(crate) struct Context {
+    /// Keys named like secrets that were read into something other than a
+    /// `Secret` (their value would show in `Debug` output).
+    exposed: std::cell::RefCell<Vec<String>>,
+}
+
+impl Context {
+    pub(crate) fn into_exposed(self) -> Vec<String> {
+        self.exposed.into_inner()
+    }
+}
+
 /// Deserializes the node; `key` is its path (`""` at the root).
 pub(crate) struct NodeDeserializer<'a> {
     node: &'a Node,
     key: String,
+    context: &'a Context,
+    in_secret: bool,
 }
 
 impl<'a> NodeDeserializer<'a> {
-    pub(crate) fn new(node: &'a Node, key: impl Into<String>) -> Self {
+    pub(crate) fn new(node: &'a Node, key: impl Into<String>, context: &'a Context) -> Self {
         Self {
             node,
             key: key.into(),
+            context,
+            in_secret: false,
+        }
+    }
+
+    fn child<'b>(&self, node: &'b Node, key: String) -> NodeDeserializer<'b>
+    where
+        'a: 'b,
+    {
+        NodeDeserializer {
+            node,
+            key,
+            context: self.context,
+            in_secret: self.in_secret,
+        }
+    }
+
+    /// Notes a scalar read outside a `Secret` under a key named like one.
+    fn note_scalar(&self) {
+        if self.in_secret {
+            return;
+        }
+        let last = self.key.rsplit('.').next().unwrap_or_default();
+        let last = last.split('[').next().unwrap_or_default();
+        if is_secret_name(last) {
+            let mut exposed = self.context.exposed.borrow_mut();
+            let key = self.key.split('[').next().unwrap_or_default();
+            if !exposed.iter().any(|k| k == key) {
+                exposed.push(key.to_owned());
+            }
         }
     }
 
@@ -263,6 +313,7 @@ macro_rules! integers {
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
                 match &self.node.value {
                     Value::Text(text) => {
+                        self.note_scalar();
                         let trimmed = text.trim().replace('_', "");
                         let result = if let Ok(n) = trimmed.parse::<i64>() {
                             visitor.visit_i64(n)
@@ -284,6 +335,9 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        if !matches!(self.node.value, Value::Seq(_) | Value::Map(_) | Value::Null) {
+            self.note_scalar();
+        }
         let result = match &self.node.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
@@ -293,12 +347,12 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
             Value::Str(s) | Value::Text(s) => visitor.visit_str(s),
             Value::Seq(items) => visitor.visit_seq(SeqDeserializer {
                 items: items.iter(),
-                key: &self.key,
+                parent: &self,
                 index: 0,
             }),
             Value::Map(entries) => visitor.visit_map(MapDeserializer {
                 entries: entries.iter(),
-                key: &self.key,
+                parent: &self,
                 value: None,
             }),
         };
@@ -308,6 +362,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.value {
             Value::Text(text) => {
+                self.note_scalar();
                 let result = match text.trim().to_ascii_lowercase().as_str() {
                     "true" | "1" | "yes" | "on" => visitor.visit_bool(true),
                     "false" | "0" | "no" | "off" => visitor.visit_bool(false),
@@ -331,6 +386,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.value {
             Value::Text(text) => {
+                self.note_scalar();
                 let result = match text.trim().replace('_', "").parse::<f64>() {
                     Ok(n) if n.is_finite() => visitor.visit_f64(n),
                     _ => Err(self.bad_text(text, "a number")),
@@ -348,6 +404,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match (&self.node.value, &self.node.raw) {
             (Value::Bool(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_), Some(raw)) => {
+                self.note_scalar();
                 let result = visitor.visit_str(raw);
                 self.locate(result)
             }
@@ -409,12 +466,15 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
+        mut self,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DeError> {
         let key = self.key.clone();
         let node = self.node;
+        if name == SECRET_MARKER {
+            self.in_secret = true;
+        }
         visitor
             .visit_newtype_struct(self)
             .map_err(|error| error.locate(&key, node))
@@ -443,7 +503,8 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
                     };
                     Node::new(Value::Seq(items), self.node.location.clone())
                 };
-                NodeDeserializer::new(&parsed, self.key.clone()).deserialize_any(visitor)
+                self.child(&parsed, self.key.clone())
+                    .deserialize_any(visitor)
             }
             _ => self.deserialize_any(visitor),
         }
@@ -470,7 +531,8 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
         match &self.node.value {
             Value::Text(text) => {
                 let parsed = self.parse_text(text.trim())?;
-                NodeDeserializer::new(&parsed, self.key.clone()).deserialize_any(visitor)
+                self.child(&parsed, self.key.clone())
+                    .deserialize_any(visitor)
             }
             _ => self.deserialize_any(visitor),
         }
@@ -500,7 +562,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
                 visitor.visit_enum(EnumDeserializer {
                     variant: key,
                     value,
-                    key: &self.key,
+                    parent: &self,
                 })
             }
             _ => Err(DeError::message(format!(
@@ -520,13 +582,13 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
     }
 }
 
-struct SeqDeserializer<'a> {
+struct SeqDeserializer<'a, 'p> {
     items: std::slice::Iter<'a, Node>,
-    key: &'a str,
+    parent: &'p NodeDeserializer<'a>,
     index: usize,
 }
 
-impl<'de> SeqAccess<'de> for SeqDeserializer<'_> {
+impl<'de> SeqAccess<'de> for SeqDeserializer<'_, '_> {
     type Error = DeError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
@@ -536,9 +598,9 @@ impl<'de> SeqAccess<'de> for SeqDeserializer<'_> {
         let Some(item) = self.items.next() else {
             return Ok(None);
         };
-        let key = format!("{}[{}]", self.key, self.index);
+        let key = format!("{}[{}]", self.parent.key, self.index);
         self.index += 1;
-        seed.deserialize(NodeDeserializer::new(item, key)).map(Some)
+        seed.deserialize(self.parent.child(item, key)).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -546,13 +608,13 @@ impl<'de> SeqAccess<'de> for SeqDeserializer<'_> {
     }
 }
 
-struct MapDeserializer<'a> {
+struct MapDeserializer<'a, 'p> {
     entries: std::slice::Iter<'a, (Key, Node)>,
-    key: &'a str,
+    parent: &'p NodeDeserializer<'a>,
     value: Option<(&'a Key, &'a Node)>,
 }
 
-impl<'de> MapAccess<'de> for MapDeserializer<'_> {
+impl<'de> MapAccess<'de> for MapDeserializer<'_, '_> {
     type Error = DeError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
@@ -567,7 +629,7 @@ impl<'de> MapAccess<'de> for MapDeserializer<'_> {
             key.name.as_str().into_deserializer();
         seed.deserialize(deserializer).map(Some).map_err(|error| {
             let located = Node::new(Value::Null, key.location.clone());
-            error.locate(&join(self.key, &key.name), &located)
+            error.locate(&join(&self.parent.key, &key.name), &located)
         })
     }
 
@@ -577,7 +639,7 @@ impl<'de> MapAccess<'de> for MapDeserializer<'_> {
                 "a value was asked for before its key".into(),
             ));
         };
-        seed.deserialize(NodeDeserializer::new(value, join(self.key, &key.name)))
+        seed.deserialize(self.parent.child(value, join(&self.parent.key, &key.name)))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -585,13 +647,13 @@ impl<'de> MapAccess<'de> for MapDeserializer<'_> {
     }
 }
 
-struct EnumDeserializer<'a> {
+struct EnumDeserializer<'a, 'p> {
     variant: &'a Key,
     value: &'a Node,
-    key: &'a str,
+    parent: &'p NodeDeserializer<'a>,
 }
 
-impl<'de, 'a> EnumAccess<'de> for EnumDeserializer<'a> {
+impl<'de, 'a> EnumAccess<'de> for EnumDeserializer<'a, '_> {
     type Error = DeError;
     type Variant = NodeDeserializer<'a>;
 
@@ -604,7 +666,8 @@ impl<'de, 'a> EnumAccess<'de> for EnumDeserializer<'a> {
         let variant = seed.deserialize(deserializer)?;
         Ok((
             variant,
-            NodeDeserializer::new(self.value, join(self.key, &self.variant.name)),
+            self.parent
+                .child(self.value, join(&self.parent.key, &self.variant.name)),
         ))
     }
 }

@@ -4,10 +4,11 @@ use std::ffi::OsString;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
 
-use super::de::{DeError, NodeDeserializer};
+use super::de::{Context, DeError, NodeDeserializer};
 use super::error::{ConfigError, Location};
 use super::mode::Mode;
 use super::node::{Node, Value, from_toml, from_yaml};
@@ -32,6 +33,9 @@ pub const APP_SECTION: &str = "app";
 
 /// The extensions tried for each config file, in this order.
 const EXTENSIONS: [&str; 3] = ["toml", "yaml", "yml"];
+
+/// The directory selected for this process ([`Loader::select_dir`]).
+static SELECTED_DIR: OnceLock<PathBuf> = OnceLock::new();
 
 /// A loaded configuration: Flask's built-in keys ([`Settings`]) and the
 /// app's own section (`T`, the `app:` key of the files).
@@ -73,6 +77,7 @@ pub struct Config<T = ()> {
     mode: Mode,
     files: Vec<PathBuf>,
     env_vars: Vec<String>,
+    exposed_secrets: Vec<String>,
 }
 
 impl<T: DeserializeOwned> Config<T> {
@@ -127,6 +132,60 @@ impl<T> Config<T> {
     pub fn env_vars(&self) -> &[String] {
         &self.env_vars
     }
+
+    /// Keys named like secrets ([`is_secret_name`](super::is_secret_name))
+    /// that the config types read as something other than a
+    /// [`Secret`](super::Secret): formatting the config would show their
+    /// values. `check` reports them; make those fields `Secret<_>`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe::config::{Config, Mode, Secret};
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Debug, Deserialize)]
+    /// struct Db {
+    ///     password: String,
+    ///     api_token: Secret<String>,
+    /// }
+    ///
+    /// let config: Config<Db> = Config::loader()
+    ///     .mode(Mode::Production)
+    ///     .env([("CARAFE_APP__PASSWORD", "p"), ("CARAFE_APP__API_TOKEN", "t")])
+    ///     .load()
+    ///     .unwrap();
+    /// assert_eq!(config.exposed_secrets(), ["app.password"]);
+    /// ```
+    pub fn exposed_secrets(&self) -> &[String] {
+        &self.exposed_secrets
+    }
+
+    /// A config from its parts, as if loaded (for tests and for apps that
+    /// build their settings in code).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe::config::{Config, Mode, Settings};
+    ///
+    /// let mut settings = Settings::default();
+    /// settings.testing = true;
+    /// let config = Config::from_parts(settings, 42u32, Mode::Testing);
+    /// assert!(config.settings.testing);
+    /// assert_eq!(config.app, 42);
+    /// assert!(config.files().is_empty());
+    /// ```
+    pub fn from_parts(settings: Settings, app: T, mode: Mode) -> Self {
+        Config {
+            settings,
+            app,
+            mode,
+            files: Vec::new(),
+            env_vars: Vec::new(),
+            exposed_secrets: Vec::new(),
+        }
+    }
 }
 
 /// Loads a [`Config`]: the layers, lowest first, are
@@ -176,12 +235,32 @@ impl Loader {
         Self::default()
     }
 
-    /// The config directory (default: `CARAFE_CONFIG_DIR`, else `config`).
-    /// A named directory must exist.
+    /// The config directory (default: the [selected](Loader::select_dir)
+    /// one, else `CARAFE_CONFIG_DIR`, else `config`). A named directory must
+    /// exist.
     #[must_use]
     pub fn dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.dir = Some(dir.into());
         self
+    }
+
+    /// Selects the config directory for this process, ahead of
+    /// `CARAFE_CONFIG_DIR` (what the command line's `--config-dir` does, so
+    /// that an app factory's `Config::load()` reads it). The first
+    /// selection wins; returns whether this one did.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe::config::{Config, ConfigError, Loader, Mode};
+    ///
+    /// assert!(Loader::select_dir("/no/such/dir"));
+    /// assert!(!Loader::select_dir("/elsewhere"));
+    /// let error = Config::loader().mode(Mode::Production).load::<()>().unwrap_err();
+    /// assert!(matches!(error, ConfigError::MissingDir { .. }));
+    /// ```
+    pub fn select_dir(dir: impl Into<PathBuf>) -> bool {
+        SELECTED_DIR.set(dir.into()).is_ok()
     }
 
     /// The mode (default: [`Mode::current`]).
@@ -192,7 +271,9 @@ impl Loader {
     }
 
     /// The environment to read instead of the process's (for tests, and
-    /// for reading a saved environment).
+    /// for reading a saved environment). A loader given an environment
+    /// reads nothing else of the process: it also ignores [`Mode::select`]
+    /// and [`Loader::select_dir`].
     #[must_use]
     pub fn env<I, K, V>(mut self, vars: I) -> Self
     where
@@ -246,7 +327,7 @@ impl Loader {
         let app_node = root
             .take(APP_SECTION)
             .unwrap_or_else(|| Node::empty_map(Location::Default));
-        let settings: Settings = deserialize(&root, "")?;
+        let (settings, mut exposed): (Settings, _) = deserialize_noting(&root, "")?;
         if std::any::type_name::<T>() == "()"
             && let Value::Map(entries) = &app_node.value
             && let Some((key, _)) = entries.first()
@@ -258,27 +339,34 @@ impl Loader {
                     .to_owned(),
             });
         }
-        let app: T = deserialize(&app_node, APP_SECTION)?;
+        let (app, app_exposed): (T, _) = deserialize_noting(&app_node, APP_SECTION)?;
+        exposed.extend(app_exposed);
+        for key in &exposed {
+            tracing::warn!(
+                target: "carafe::config",
+                "key `{key}` is named like a secret but is not read as a Secret: \
+                 formatting the config would show its value"
+            );
+        }
         Ok(Config {
             settings,
             app,
             mode,
             files: sources.files,
             env_vars: sources.env_vars,
+            exposed_secrets: exposed,
         })
     }
 
     pub(crate) fn resolved_mode(&self) -> Result<Mode, ConfigError> {
         match self.mode {
             Some(mode) => Ok(mode),
-            None if self.env.is_some() => match Mode::selected() {
-                Some(mode) => Ok(mode),
-                None => Mode::from_env_value(
-                    self.var(super::mode::MODE_VAR)
-                        .as_deref()
-                        .filter(|v| !v.is_empty()),
-                ),
-            },
+            // A given environment is all the loader looks at.
+            None if self.env.is_some() => Mode::from_env_value(
+                self.var(super::mode::MODE_VAR)
+                    .as_deref()
+                    .filter(|v| !v.is_empty()),
+            ),
             None => Mode::current(),
         }
     }
@@ -295,13 +383,13 @@ impl Loader {
 
     /// The directory, and whether it was named (and so must exist).
     pub(crate) fn resolved_dir(&self) -> (PathBuf, bool) {
-        match (
-            &self.dir,
-            self.var(CONFIG_DIR_VAR).filter(|v| !v.is_empty()),
-        ) {
-            (Some(dir), _) => (dir.clone(), true),
-            (None, Some(dir)) => (PathBuf::from(dir), true),
-            (None, None) => (PathBuf::from("config"), false),
+        let selected = SELECTED_DIR.get().filter(|_| self.env.is_none());
+        if let Some(dir) = self.dir.as_ref().or(selected) {
+            return (dir.clone(), true);
+        }
+        match self.var(CONFIG_DIR_VAR).filter(|v| !v.is_empty()) {
+            Some(dir) => (PathBuf::from(dir), true),
+            None => (PathBuf::from("config"), false),
         }
     }
 
@@ -405,7 +493,19 @@ fn set_default(defaults: &mut Node, key: &str) {
 
 /// Deserializes a tree into `T`, turning errors into [`ConfigError`]s.
 pub(crate) fn deserialize<T: DeserializeOwned>(node: &Node, key: &str) -> Result<T, ConfigError> {
-    T::deserialize(NodeDeserializer::new(node, key)).map_err(DeError::into_config_error)
+    deserialize_noting(node, key).map(|(value, _)| value)
+}
+
+/// [`deserialize`], also returning the keys named like secrets that were not
+/// read into a [`Secret`](super::Secret).
+pub(crate) fn deserialize_noting<T: DeserializeOwned>(
+    node: &Node,
+    key: &str,
+) -> Result<(T, Vec<String>), ConfigError> {
+    let context = Context::default();
+    let value = T::deserialize(NodeDeserializer::new(node, key, &context))
+        .map_err(DeError::into_config_error)?;
+    Ok((value, context.into_exposed()))
 }
 
 /// The one file for `stem` in `dir`, if any.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
 /// What a [`Secret`] prints instead of its value.
 pub const REDACTED: &str = "[redacted]";
@@ -85,7 +85,29 @@ impl<T> fmt::Display for Secret<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Secret<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        T::deserialize(deserializer).map(Secret)
+        struct SecretVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> de::Visitor<'de> for SecretVisitor<T> {
+            type Value = Secret<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a secret value")
+            }
+
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Secret<T>, D::Error> {
+                T::deserialize(deserializer).map(Secret)
+            }
+        }
+
+        // A newtype with a known name: the config deserializer marks what is
+        // read inside it as protected; other formats pass it through.
+        deserializer.deserialize_newtype_struct(
+            super::de::SECRET_MARKER,
+            SecretVisitor(std::marker::PhantomData),
+        )
     }
 }
 

@@ -3,10 +3,13 @@
 use std::time::Duration;
 
 use carafe_wrappers::{Limits, SameSite};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::secret::Secret;
-use super::values::{duration, optional_duration, same_site};
+use super::values::{
+    duration, optional_duration, same_site, serialize_duration, serialize_optional_duration,
+    serialize_same_site,
+};
 
 /// Flask's built-in configuration keys, as a plain struct the App reads.
 ///
@@ -21,6 +24,9 @@ use super::values::{duration, optional_duration, same_site};
 /// The last five fields are the request limits Carafe has beyond Flask's;
 /// [`Settings::limits`] hands all of them to the wrappers.
 ///
+/// It serializes (durations as seconds) for templates, which see Flask's
+/// `config`; the secret keys serialize as `[redacted]`.
+///
 /// # Examples
 ///
 /// ```
@@ -34,7 +40,7 @@ use super::values::{duration, optional_duration, same_site};
 /// assert!(settings.secret_key.is_none());
 /// assert_eq!(settings.limits().max_form_parts(), 1_000);
 /// ```
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Settings {
@@ -55,7 +61,7 @@ pub struct Settings {
     pub secret_key_fallbacks: Vec<Secret<String>>,
     /// `PERMANENT_SESSION_LIFETIME`: how long a permanent session lives.
     /// Default 31 days.
-    #[serde(deserialize_with = "duration")]
+    #[serde(deserialize_with = "duration", serialize_with = "serialize_duration")]
     pub permanent_session_lifetime: Duration,
     /// `USE_X_SENDFILE`: let the front server (nginx `X-Accel-Redirect`,
     /// `X-Sendfile`) send files. Default off.
@@ -85,7 +91,7 @@ pub struct Settings {
     /// `SESSION_COOKIE_SAMESITE`: `Strict`, `Lax` or `None` (the attribute
     /// value `None`); `null` leaves the attribute out. Default `None` (left
     /// out).
-    #[serde(deserialize_with = "same_site")]
+    #[serde(deserialize_with = "same_site", serialize_with = "serialize_same_site")]
     pub session_cookie_samesite: Option<SameSite>,
     /// `SESSION_REFRESH_EACH_REQUEST`: send the cookie of a permanent
     /// session on every request. Default on.
@@ -100,7 +106,10 @@ pub struct Settings {
     pub max_form_parts: usize,
     /// `SEND_FILE_MAX_AGE_DEFAULT`: `Cache-Control: max-age` of sent files.
     /// Default `None` (conditional requests only).
-    #[serde(deserialize_with = "optional_duration")]
+    #[serde(
+        deserialize_with = "optional_duration",
+        serialize_with = "serialize_optional_duration"
+    )]
     pub send_file_max_age_default: Option<Duration>,
     /// `TRAP_BAD_REQUEST_ERRORS`: show key errors of bad requests as
     /// errors, not plain 400s. Default `None`: on in debug mode.
@@ -279,6 +288,24 @@ mod tests {
         assert_eq!(keys.len(), 34);
         assert!(keys.contains(&"provide_automatic_options"));
         assert!(keys.contains(&"file_memory_threshold"));
+    }
+
+    #[test]
+    fn serializes_for_templates_without_secrets() {
+        let settings = Settings {
+            secret_key: Some(Secret::new("s3cr3t-value".into())),
+            session_cookie_samesite: Some(SameSite::Lax),
+            ..Settings::default()
+        };
+        let value = serde_json::to_value(&settings).unwrap();
+        assert_eq!(value["session_cookie_name"], "session");
+        assert_eq!(value["permanent_session_lifetime"], 2_678_400);
+        assert_eq!(value["session_cookie_samesite"], "Lax");
+        assert_eq!(value["send_file_max_age_default"], serde_json::Value::Null);
+        assert_eq!(value["secret_key"], "[redacted]");
+        // What serializes deserializes back (but the redacted key).
+        let text = serde_json::to_string(&settings).unwrap();
+        assert!(!text.contains("s3cr3t"));
     }
 
     #[test]

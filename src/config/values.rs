@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use carafe_wrappers::SameSite;
+use serde::Serializer;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
 /// Parses a duration: a number of seconds (`90`, `0.5`) or numbers with
@@ -174,6 +175,43 @@ pub(crate) fn same_site<'de, D: Deserializer<'de>>(
     }
 
     deserializer.deserialize_option(Optional)
+}
+
+/// `serialize_with` for a [`Duration`]: whole seconds when whole, else
+/// fractional seconds.
+pub(crate) fn serialize_duration<S: Serializer>(
+    value: &Duration,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    if value.subsec_nanos() == 0 {
+        serializer.serialize_u64(value.as_secs())
+    } else {
+        serializer.serialize_f64(value.as_secs_f64())
+    }
+}
+
+/// `serialize_with` for an optional [`Duration`].
+pub(crate) fn serialize_optional_duration<S: Serializer>(
+    value: &Option<Duration>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => serialize_duration(value, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// `serialize_with` for `Option<SameSite>`: `Strict`, `Lax`, `None`, or null.
+pub(crate) fn serialize_same_site<S: Serializer>(
+    value: &Option<SameSite>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(SameSite::Strict) => serializer.serialize_str("Strict"),
+        Some(SameSite::Lax) => serializer.serialize_str("Lax"),
+        Some(SameSite::None) => serializer.serialize_str("None"),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// The field names of a struct that derives `Deserialize` (what it passes

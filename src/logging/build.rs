@@ -85,6 +85,44 @@ impl Logger {
 }
 
 impl LoggingConfig {
+    /// Checks the config without opening anything: the directives parse,
+    /// the log file's directory exists.
+    ///
+    /// # Errors
+    ///
+    /// [`LoggingError::Filter`], [`LoggingError::Open`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe::logging::{LoggingConfig, Output};
+    ///
+    /// let mut config = LoggingConfig::default();
+    /// assert!(config.validate().is_ok());
+    /// config.output = Output::File("/no/such/dir/app.log".into());
+    /// assert!(config.validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<(), LoggingError> {
+        let directives = self.directives();
+        EnvFilter::try_new(&directives).map_err(|error| LoggingError::Filter {
+            directives: directives.clone(),
+            message: error.to_string(),
+        })?;
+        if let Output::File(path) = &self.output
+            && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(LoggingError::Open {
+                path: path.clone(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("the directory {} does not exist", parent.display()),
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// Builds the subscriber: parses the directives, opens the output.
     ///
     /// # Errors
@@ -102,6 +140,7 @@ impl LoggingConfig {
     /// assert!(matches!(config.build(), Err(LoggingError::Filter { .. })));
     /// ```
     pub fn build(&self) -> Result<Logger, LoggingError> {
+        self.validate()?;
         let directives = self.directives();
         let filter = EnvFilter::try_new(&directives).map_err(|error| LoggingError::Filter {
             directives: directives.clone(),

@@ -17,6 +17,9 @@ pub const RUST_LOG: &str = "RUST_LOG";
 /// `config/logging.<mode>.{toml,yaml,yml}`, then `CARAFE_LOG__<KEY>`
 /// variables (`CARAFE_LOG__LEVEL=debug`, `CARAFE_LOG__TARGETS__HYPER=warn`),
 /// then `RUST_LOG`, which replaces the level, targets and filter.
+/// (Environment keys are lowercased and `__` separates them, so a target
+/// with `::` cannot be named in `CARAFE_LOG__TARGETS__...`: use `RUST_LOG`
+/// or `CARAFE_LOG__FILTER` for those.)
 ///
 /// ```yaml
 /// # config/logging.yaml
@@ -238,6 +241,7 @@ impl<'de> Deserialize<'de> for Level {
 /// The line format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Format {
     /// `2026-01-01T00:00:00.000000Z  INFO target: message key=value`.
     Text,
@@ -250,6 +254,7 @@ pub enum Format {
 
 /// Where lines go.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Output {
     /// Standard error (`stderr`, or `-` as in gunicorn).
     Stderr,
