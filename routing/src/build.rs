@@ -182,13 +182,15 @@ impl<'r, 'v> UrlBuilder<'r, 'v> {
                 grouped.iter().position(|(n, _)| *n == k)
             };
             match at {
-                Some(i) => match &mut grouped[i].1 {
-                    Value::List(items) => items.push(v),
-                    slot => {
-                        let first = std::mem::replace(slot, Value::List(Vec::new()));
-                        *slot = Value::List(vec![first, v]);
-                    }
-                },
+                Some(i) => {
+                    let slot = &mut grouped[i].1;
+                    let mut items = match std::mem::replace(slot, Value::Int(0)) {
+                        Value::List(items) => items.into_vec(),
+                        first => vec![first],
+                    };
+                    items.push(v);
+                    *slot = Value::List(items.into_boxed_slice());
+                }
                 None => {
                     if many {
                         positions.insert(k.clone(), grouped.len());

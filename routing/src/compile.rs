@@ -78,6 +78,11 @@ pub(crate) struct CompiledRule {
     /// Variable names, host/subdomain variables first.
     pub(crate) var_names: Vec<Box<str>>,
     pub(crate) converters: Vec<Arc<dyn Converter>>,
+    /// Per variable: the built-in `string` converter without arguments
+    /// (the matcher can skip calling it).
+    pub(crate) plain_vars: Vec<bool>,
+    /// After a match, look at alias, `redirect_to` or default redirects.
+    pub(crate) post: bool,
     /// Methods that match (HEAD with GET, OPTIONS when automatic); `None`:
     /// every method.
     pub(crate) methods: Option<MethodSet>,
@@ -86,8 +91,6 @@ pub(crate) struct CompiledRule {
     /// OPTIONS was added automatically: an OPTIONS request gets the
     /// allowed methods instead of the endpoint.
     pub(crate) auto_options: bool,
-    /// Alias, `redirect_to` or automatic OPTIONS: look after matching.
-    pub(crate) needs_after: bool,
     pub(crate) strict_slashes: bool,
     pub(crate) merge_slashes: bool,
     /// Variable names and default names, sorted (Werkzeug's `arguments`).
@@ -280,6 +283,7 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
 
     let mut vars = Vars {
         seen: Default::default(),
+        plain: Vec::new(),
         names: Vec::new(),
         converters: Vec::new(),
         keys: Vec::new(),
@@ -383,6 +387,7 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
         names: var_names,
         converters,
         keys,
+        plain: plain_vars,
         ..
     } = vars;
     let domain_parts = if domain_rule.is_some() {
@@ -449,9 +454,9 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
     }
     arguments.sort();
 
-    let needs_after = rule.alias || rule.redirect_to.is_some() || auto_options;
     Ok(CompiledRule {
-        needs_after,
+        post: rule.alias || rule.redirect_to.is_some(),
+        plain_vars,
         domain_part,
         path_parts,
         var_names,
@@ -474,6 +479,7 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
 /// The variables of a rule being compiled.
 struct Vars<'d> {
     seen: std::collections::HashSet<String>,
+    plain: Vec<bool>,
     names: Vec<Box<str>>,
     converters: Vec<Arc<dyn Converter>>,
     keys: Vec<String>,
@@ -523,6 +529,9 @@ impl Vars<'_> {
         } else {
             conv_name
         };
+        self.plain.push(
+            canonical_name == "string" && args.is_empty() && !self.registry.is_custom(conv_name),
+        );
         self.keys.push(format!("{canonical_name}({args})"));
         self.names.push(name.into());
         self.converters.push(conv);

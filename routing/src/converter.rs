@@ -31,7 +31,7 @@ use crate::value::{Uuid, Value, ValueKind, format_float};
 ///     fn to_value<'a>(&self, text: Cow<'a, str>) -> Option<Value<'a>> {
 ///         let items: Option<Vec<Value>> =
 ///             text.split(',').map(|s| s.parse::<i64>().ok().map(Value::Int)).collect();
-///         items.map(Value::List)
+///         items.map(Value::from)
 ///     }
 ///     fn to_url<'v>(&self, value: &'v Value<'_>) -> Result<Cow<'v, str>, ConvertError> {
 ///         match value {
@@ -304,6 +304,7 @@ impl StringConverter {
 }
 
 impl Converter for StringConverter {
+    #[inline]
     fn to_value<'a>(&self, text: Cow<'a, str>) -> Option<Value<'a>> {
         if self.minlength > 1 || self.maxlength.is_some() || self.length.is_some() {
             let n = text.chars().count();
@@ -600,6 +601,10 @@ impl Registry {
             return Some(f(args));
         }
         builtin_converter(name, args)
+    }
+
+    pub(crate) fn is_custom(&self, name: &str) -> bool {
+        self.custom.contains_key(name)
     }
 
     pub(crate) fn names(&self) -> Vec<String> {

@@ -6,6 +6,7 @@
 mod util;
 
 mod explain;
+mod issue;
 mod properties;
 mod werkzeug_building;
 mod werkzeug_domains;

@@ -179,6 +179,11 @@ fn host_matching() {
 }
 
 #[test]
+fn host_matching_disables_subdomain_matching() {
+    assert!(!host_map().subdomain_matching());
+}
+
+#[test]
 fn host_matching_build() {
     let m = host_map();
     let a = m.bind_to_host("app.test", "http").unwrap();

@@ -236,8 +236,7 @@ fn word(s: &str, min: usize) -> bool {
 impl Converter for TwoValueConverter {
     fn to_value<'a>(&self, text: Cow<'a, str>) -> Option<Value<'a>> {
         let (one, two) = text.split_once('/')?;
-        (word(one, 2) && word(two, 2))
-            .then(|| Value::List(vec![one.to_owned().into(), two.to_owned().into()]))
+        (word(one, 2) && word(two, 2)).then(|| Value::from(vec![one.to_owned(), two.to_owned()]))
     }
     fn to_url<'v>(&self, value: &'v Value<'_>) -> Result<Cow<'v, str>, ConvertError> {
         match value {

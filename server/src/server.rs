@@ -73,8 +73,21 @@ impl Server {
             settings.accesslog.as_ref(),
         );
         nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(settings.umask));
+        raise_open_files_limit();
         let listeners = listeners::open(&settings, Vec::new())?;
         let program = Program::current();
         Master::new(settings, listeners, &factory, program)?.run()
+    }
+}
+
+/// Raises the soft limit on open files to the hard limit: every connection
+/// is a file descriptor, and the usual soft limit (1024) is lower than
+/// `worker_connections` plus the listen backlog.
+fn raise_open_files_limit() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE)
+        && soft < hard
+    {
+        let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
     }
 }

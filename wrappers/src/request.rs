@@ -4,6 +4,7 @@ mod convert;
 mod extract;
 mod form;
 mod json;
+mod locals;
 mod url;
 
 use std::cell::{OnceCell, RefCell};
@@ -70,6 +71,7 @@ struct Cache {
     cookies: OnceCell<Result<MultiDict, CookieError>>,
     data: RefCell<DataState>,
     form: OnceCell<Result<FormData, FormError>>,
+    locals: locals::Locals,
 }
 
 impl Request {

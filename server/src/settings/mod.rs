@@ -27,6 +27,9 @@ pub enum Scheduler {
     Inline,
     /// Every handler on the handler pool (gunicorn's gthread worker).
     Pool,
+    /// Every handler on tokio's blocking pool (`spawn_blocking`): measured
+    /// for the docs, not recommended.
+    Blocking,
 }
 
 impl std::str::FromStr for Scheduler {
@@ -37,7 +40,8 @@ impl std::str::FromStr for Scheduler {
             "adaptive" => Ok(Scheduler::Adaptive),
             "inline" => Ok(Scheduler::Inline),
             "pool" => Ok(Scheduler::Pool),
-            _ => Err("expected adaptive, inline or pool".to_owned()),
+            "blocking" => Ok(Scheduler::Blocking),
+            _ => Err("expected adaptive, inline, pool or blocking".to_owned()),
         }
     }
 }

@@ -148,7 +148,7 @@ pub(crate) static SPECS: &[Spec] = &[
         ["--scheduler"],
         None,
         true,
-        "adaptive, inline or pool (default: adaptive)",
+        "adaptive, inline, pool or blocking (default: adaptive)",
         |s, v| s.scheduler = v.trim().parse()?
     ),
     spec!(

@@ -19,13 +19,16 @@ pub(crate) struct Dispatch {
 
 impl Executor for Dispatch {
     fn spawn(&self, job: Job) {
-        self.pool.spawn(job);
+        match self.scheduler {
+            Scheduler::Blocking => drop(tokio::task::spawn_blocking(job)),
+            _ => self.pool.spawn(job),
+        }
     }
 
     fn run_inline(&self, request: &Request) -> bool {
         match self.scheduler {
             Scheduler::Inline => true,
-            Scheduler::Pool => false,
+            Scheduler::Pool | Scheduler::Blocking => false,
             Scheduler::Adaptive => self.watch.predictor.is_fast(Predictor::key(request)),
         }
     }

@@ -13,11 +13,11 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use carafe_wrappers::Application;
-use carafe_wrappers::hyper::{Gateway, Peer};
+use carafe_wrappers::hyper::{Gateway, Peer, Shutdown};
 use nix::unistd::Pid;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::{Semaphore, watch as channel};
+use tokio::sync::Semaphore;
 
 use self::dispatch::Dispatch;
 use self::pool::Pool;
@@ -187,7 +187,7 @@ where
     E: carafe_wrappers::hyper::Executor,
 {
     let settings = setup.settings;
-    let (stop, stopped) = channel::channel(false);
+    let stop = Shutdown::new();
     let permits = Arc::new(Semaphore::new(settings.worker_connections));
     for listener in setup.listeners {
         match register(listener) {
@@ -196,7 +196,7 @@ where
                     accepting,
                     gateway.clone(),
                     Arc::clone(&permits),
-                    stopped.clone(),
+                    stop.clone(),
                     settings.forwarded_allow_ips.clone(),
                 ));
             }
@@ -273,7 +273,7 @@ where
     }
     // Graceful stop: no new connections; each connection finishes its request
     // in progress and closes; then exit (at the latest after graceful_timeout).
-    let _ = stop.send(true);
+    stop.fire();
     let all = u32::try_from(settings.worker_connections).unwrap_or(u32::MAX);
     let finished = tokio::time::timeout(settings.graceful_timeout, permits.acquire_many(all));
     tokio::select! {
@@ -293,29 +293,30 @@ async fn accept_loop<A, E>(
     accepting: Accepting,
     gateway: Gateway<A, E>,
     permits: Arc<Semaphore>,
-    mut stopped: channel::Receiver<bool>,
+    stop: Shutdown,
     allowed: crate::ForwardedAllowIps,
 ) where
     A: Application,
     E: carafe_wrappers::hyper::Executor,
 {
+    let mut stopped = stop.watch();
     loop {
         let permit = tokio::select! {
             permit = Arc::clone(&permits).acquire_owned() => match permit {
                 Ok(permit) => permit,
                 Err(_) => return,
             },
-            _ = stopped.wait_for(|stop| *stop) => return,
+            () = &mut stopped => return,
         };
         let accepted = tokio::select! {
             accepted = accept(&accepting) => accepted,
-            _ = stopped.wait_for(|stop| *stop) => return,
+            () = &mut stopped => return,
         };
         match accepted {
             Ok(Connection::Tcp(stream, address)) => {
                 let _ = stream.set_nodelay(true);
                 let peer = Peer::new(Some(address)).trusted(allowed.allows(address.ip()));
-                spawn_connection(&gateway, stream, peer, &stopped, permit);
+                spawn_connection(&gateway, stream, peer, &stop, permit);
             }
             Ok(Connection::Unix(stream)) => {
                 // A Unix-socket peer is a local proxy: trusted, as in gunicorn.
@@ -323,7 +324,7 @@ async fn accept_loop<A, E>(
                     &gateway,
                     stream,
                     Peer::new(None).trusted(true),
-                    &stopped,
+                    &stop,
                     permit,
                 );
             }
@@ -369,18 +370,14 @@ fn spawn_connection<A, E, T>(
     gateway: &Gateway<A, E>,
     stream: T,
     peer: Peer,
-    stopped: &channel::Receiver<bool>,
+    stop: &Shutdown,
     permit: tokio::sync::OwnedSemaphorePermit,
 ) where
     A: Application,
     E: carafe_wrappers::hyper::Executor,
     T: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
-    let mut stopped = stopped.clone();
-    let shutdown = async move {
-        let _ = stopped.wait_for(|stop| *stop).await;
-    };
-    let served = gateway.serve_connection(stream, peer, shutdown);
+    let served = gateway.serve_connection(stream, peer, stop.watch());
     tokio::spawn(async move {
         served.await;
         drop(permit);

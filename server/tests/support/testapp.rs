@@ -17,7 +17,13 @@
 //! | `GET /sleep?ms=N` | sleeps N ms (default 1000), `slept` |
 //! | `GET /panic` | panics (a 500; the worker lives) |
 //! | `GET /pid` | `pid=<worker pid>` |
+//! | `GET /scheme` | the request's URL scheme (`http`, or `https` behind a trusted proxy) |
 //! | `GET /chunks?n=N` | N chunks of `chunk\n` (a streamed body) |
+//!
+//! Environment: `TESTAPP_BOOT_PANIC=1` makes the app factory panic (a worker
+//! that fails to boot); `TESTAPP_DIE_AFTER_MS=N` makes every worker exit N ms
+//! after it booted (a crash loop); `TESTAPP_THREAD_BEFORE_RUN=1` starts a
+//! thread before `Server::run` (which must refuse to fork).
 
 use std::io::Read;
 use std::time::Duration;
@@ -72,6 +78,7 @@ fn app(mut request: Request) -> Response {
         }
         "/panic" => panic!("the /panic route panics"),
         "/pid" => Response::text(format!("pid={}", std::process::id())),
+        "/scheme" => Response::text(request.scheme().as_str().to_owned()),
         "/chunks" => {
             let n = query(&request, "n").unwrap_or(3);
             let chunks = (0..n).map(|_| Ok(bytes::Bytes::from_static(b"chunk\n")));
@@ -81,9 +88,28 @@ fn app(mut request: Request) -> Response {
     }
 }
 
+fn factory() -> fn(Request) -> Response {
+    if std::env::var_os("TESTAPP_BOOT_PANIC").is_some() {
+        panic!("TESTAPP_BOOT_PANIC is set");
+    }
+    if let Some(ms) = std::env::var("TESTAPP_DIE_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+    {
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(ms));
+            std::process::exit(1);
+        });
+    }
+    app
+}
+
 fn main() {
+    if std::env::var_os("TESTAPP_THREAD_BEFORE_RUN").is_some() {
+        std::thread::spawn(|| std::thread::sleep(Duration::from_secs(60)));
+    }
     let result = Settings::from_args(std::env::args().skip(1))
-        .and_then(|settings| Server::new(settings).run(|| app));
+        .and_then(|settings| Server::new(settings).run(factory));
     if let Err(error) = result {
         eprintln!("error: {error}");
         std::process::exit(1);

@@ -14,8 +14,9 @@ use ::hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use super::gateway::{Inner, Started, respond};
+use super::gateway::Inner;
 use super::io::TimedStream;
+use super::respond::{Started, respond};
 use super::{Executor, Gateway, Peer, ResponseStream};
 use crate::Application;
 
@@ -150,6 +151,7 @@ impl<A: Application, E: Executor> Gateway<A, E> {
             let mut quiet = 0;
             loop {
                 tokio::select! {
+                    biased;
                     result = conn.as_mut() => {
                         return match result {
                             Ok(()) => ConnectionEnd::Closed,

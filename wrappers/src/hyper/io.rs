@@ -12,16 +12,19 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Sleep;
 
 use super::connection::ConnState;
+use super::strict::HeadScanner;
 
 /// Wraps a socket: marks every read in the connection's state (the keep-alive
-/// timer must not close a connection on which a request is arriving) and fails
-/// a write that stays blocked longer than the write timeout (a client that
-/// stopped reading).
+/// timer must not close a connection on which a request is arriving), makes a
+/// bare LF in a request head unparsable ([`HeadScanner`]), and fails a write
+/// that stays blocked longer than the write timeout (a client that stopped
+/// reading).
 pub(crate) struct TimedStream<T> {
     inner: T,
     state: Arc<ConnState>,
     write_timeout: Option<Duration>,
     stalled: Option<Pin<Box<Sleep>>>,
+    scanner: HeadScanner,
 }
 
 impl<T> TimedStream<T> {
@@ -31,6 +34,7 @@ impl<T> TimedStream<T> {
             state,
             write_timeout,
             stalled: None,
+            scanner: HeadScanner::default(),
         }
     }
 
@@ -70,6 +74,8 @@ impl<T: AsyncRead + Unpin> AsyncRead for TimedStream<T> {
         let result = Pin::new(&mut self.inner).poll_read(cx, buf);
         if matches!(result, Poll::Ready(Ok(()))) && buf.filled().len() > before {
             self.state.read_activity.store(true, Ordering::Relaxed);
+            let this = &mut *self;
+            this.scanner.scan(&mut buf.filled_mut()[before..]);
         }
         result
     }

@@ -47,6 +47,7 @@
 //! # });
 //! ```
 
+mod access;
 mod config;
 mod connection;
 mod dispatch;
@@ -54,16 +55,21 @@ mod gateway;
 mod head;
 mod io;
 mod request_body;
+mod respond;
 mod response_body;
 mod service;
+mod shutdown;
+mod strict;
 
+pub use access::{AccessObserver, AccessRecord};
 pub use config::GatewayConfig;
 pub use connection::{ConnectionEnd, ResponseFuture};
 pub use dispatch::{BlockingPool, Executor, InlineWhenBuffered, Job, call_app, error_response};
-pub use gateway::{AccessObserver, AccessRecord, Gateway, Peer};
+pub use gateway::{Gateway, Peer};
 pub use head::{HeadError, HeadLimits, check_head};
-pub use response_body::{OnComplete, ResponseStream};
+pub use response_body::{OnComplete, ResponseStream, Spawner};
 pub use service::AppService;
+pub use shutdown::{Shutdown, ShutdownWatch};
 
 #[cfg(test)]
 mod tests;

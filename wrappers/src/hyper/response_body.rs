@@ -7,9 +7,13 @@ use std::io::{self, Read};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use ::hyper::body::{Body as HttpBody, Bytes, Frame, SizeHint};
-use tokio::task::JoinHandle;
+use std::sync::Arc;
 
+use ::hyper::body::{Body as HttpBody, Bytes, Frame, SizeHint};
+use tokio::sync::oneshot;
+
+use super::Job;
+use super::connection::ConnState;
 use crate::ResponseBody;
 
 /// How many bytes one blocking read of a `Reader` body asks for.
@@ -27,22 +31,26 @@ enum Source {
     Chunks(Box<dyn Iterator<Item = io::Result<Bytes>> + Send>),
 }
 
-type Job = JoinHandle<(Source, io::Result<Option<Bytes>>)>;
+/// Runs a blocking job somewhere (a handler pool); see
+/// [`ResponseStream::with_spawner`].
+pub type Spawner = Arc<dyn Fn(Job) + Send + Sync>;
+
+type Chunk = (Source, io::Result<Option<Bytes>>);
 
 enum Kind {
     Empty,
     Full(Option<Bytes>),
     Idle(Source),
-    Reading(Job),
+    Reading(oneshot::Receiver<Chunk>),
     Done,
 }
 
 /// A [`ResponseBody`] as an `http_body::Body` hyper can send.
 ///
 /// Bytes go out as one frame. A reader or a chunk iterator is blocking code:
-/// each next chunk is produced by one job on tokio's blocking pool, so neither
-/// a runtime thread nor a pool thread is held while the client is slow to
-/// read. A reader with a declared length yields exactly that many bytes (a
+/// each next chunk is produced by one job on tokio's blocking pool (or the
+/// [`Spawner`] given), so neither a runtime thread nor a pool thread is held
+/// while the client is slow to read. A reader with a declared length yields exactly that many bytes (a
 /// shorter one is an error, which aborts the connection).
 ///
 /// # Examples
@@ -59,6 +67,8 @@ pub struct ResponseStream {
     kind: Kind,
     sent: u64,
     on_complete: Option<OnComplete>,
+    spawner: Option<Spawner>,
+    conn: Option<Arc<ConnState>>,
 }
 
 impl ResponseStream {
@@ -77,7 +87,29 @@ impl ResponseStream {
             kind,
             sent: 0,
             on_complete: None,
+            spawner: None,
+            conn: None,
         }
+    }
+
+    /// Ends the connection's request when the body is done (keep-alive
+    /// bookkeeping).
+    pub(crate) fn with_conn(mut self, conn: Arc<ConnState>) -> Self {
+        self.conn = Some(conn);
+        self
+    }
+
+    /// Whether the body is produced by blocking jobs (a reader or chunks).
+    pub fn is_streaming(&self) -> bool {
+        matches!(self.kind, Kind::Idle(_) | Kind::Reading(_))
+    }
+
+    /// Runs the blocking reads of a streaming body with `spawner` instead of
+    /// tokio's blocking pool (a server bounds its blocking threads this way).
+    #[must_use]
+    pub fn with_spawner(mut self, spawner: Spawner) -> Self {
+        self.spawner = Some(spawner);
+        self
     }
 
     /// An empty body.
@@ -95,6 +127,9 @@ impl ResponseStream {
 
     fn finish(&mut self, ok: bool) {
         self.kind = Kind::Done;
+        if let Some(conn) = self.conn.take() {
+            conn.end_request();
+        }
         if let Some(on_complete) = self.on_complete.take() {
             on_complete(self.sent, ok);
         }
@@ -118,6 +153,9 @@ impl fmt::Debug for ResponseStream {
 
 impl Drop for ResponseStream {
     fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            conn.end_request();
+        }
         if let Some(on_complete) = self.on_complete.take() {
             let ok = matches!(self.kind, Kind::Done | Kind::Empty | Kind::Full(None));
             on_complete(self.sent, ok);
@@ -199,18 +237,26 @@ impl HttpBody for ResponseStream {
                     let Kind::Idle(source) = std::mem::replace(&mut this.kind, Kind::Done) else {
                         unreachable!("matched just above");
                     };
-                    this.kind =
-                        Kind::Reading(tokio::task::spawn_blocking(move || next_chunk(source)));
+                    let (tx, rx) = oneshot::channel();
+                    let job: Job = Box::new(move || {
+                        // The stream was dropped (the client left): nothing to do.
+                        let _ = tx.send(next_chunk(source));
+                    });
+                    match &this.spawner {
+                        Some(spawner) => spawner(job),
+                        None => drop(tokio::task::spawn_blocking(job)),
+                    }
+                    this.kind = Kind::Reading(rx);
                 }
                 Kind::Reading(job) => {
                     let (source, result) = match Pin::new(job).poll(cx) {
                         Poll::Pending => return Poll::Pending,
                         Poll::Ready(Ok(done)) => done,
-                        Poll::Ready(Err(join)) => {
+                        Poll::Ready(Err(_)) => {
                             this.finish(false);
-                            return Poll::Ready(Some(Err(io::Error::other(format!(
-                                "the response body panicked: {join}"
-                            )))));
+                            return Poll::Ready(Some(Err(io::Error::other(
+                                "the response body's reader panicked",
+                            ))));
                         }
                     };
                     match result {

@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 use ::hyper::body::Body as HttpBody;
 
 use super::connection::{Respond, ResponseFuture};
-use super::gateway::{Started, respond};
+use super::respond::{Started, respond};
 use super::{BlockingPool, Executor, Gateway, Peer, ResponseStream};
 use crate::Application;
 

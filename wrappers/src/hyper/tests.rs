@@ -1,1 +1,178 @@
+//! The glue driven by a real hyper client over TCP: the `tower-service`
+//! adapter served by hyper's own server, and a gateway's connections.
 
+use std::io::Read;
+use std::net::SocketAddr;
+
+use ::hyper::body::{Body as HttpBody, Bytes, Incoming};
+use ::hyper::server::conn::http1;
+use http::StatusCode;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tower_service::Service;
+
+use super::{AppService, Gateway, GatewayConfig, InlineWhenBuffered, Peer};
+use crate::{Limits, Request, Response, ResponseBody};
+
+/// An application with a few behaviours worth crossing the glue.
+fn app(mut request: Request) -> Response {
+    match request.path_info() {
+        "/echo" => {
+            request.set_limits(Limits::default().with_max_content_length(Some(1 << 20)));
+            let mut body = Vec::new();
+            match request.body_mut().read_to_end(&mut body) {
+                Ok(_) => Response::text(format!("{} bytes, last {:?}", body.len(), body.last())),
+                Err(error) => {
+                    let error = crate::BodyError::from_io(error);
+                    Response::text(error.to_string()).with_status(error.status())
+                }
+            }
+        }
+        "/panic" => panic!("handler panic"),
+        "/chunks" => {
+            let chunks = (0..3).map(|i| Ok(Bytes::from(format!("chunk{i};"))));
+            Response::new(ResponseBody::Chunks(Box::new(chunks)))
+        }
+        path => Response::text(format!("{} {path}", request.method())),
+    }
+}
+
+/// Serves every connection of `listener` with hyper's server and `service`.
+async fn serve_tower(listener: TcpListener, service: AppService<fn(Request) -> Response>) {
+    loop {
+        let (stream, _) = listener.accept().await.unwrap();
+        let service = service.clone();
+        tokio::spawn(async move {
+            // hyper calls `&self`; the tower adapter takes `&mut self`: clone per call.
+            let hyper_service =
+                ::hyper::service::service_fn(move |request: http::Request<Incoming>| {
+                    let mut service = service.clone();
+                    service.call(request)
+                });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), hyper_service)
+                .await;
+        });
+    }
+}
+
+async fn send(address: SocketAddr, request: http::Request<String>) -> (StatusCode, String) {
+    let stream = TcpStream::connect(address).await.unwrap();
+    let (mut sender, connection) = ::hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let response = sender.send_request(request).await.unwrap();
+    let status = response.status();
+    (status, collect(response.into_body()).await)
+}
+
+fn get(path: &str) -> http::Request<String> {
+    http::Request::get(path)
+        .header("host", "test")
+        .body(String::new())
+        .unwrap()
+}
+
+fn post(path: &str, body: String) -> http::Request<String> {
+    http::Request::post(path)
+        .header("host", "test")
+        .body(body)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hyper_serves_a_carafe_app_through_the_tower_adapter() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let service = AppService::new(app as fn(Request) -> Response);
+    tokio::spawn(serve_tower(listener, service));
+
+    assert_eq!(
+        send(address, get("/hello")).await,
+        (StatusCode::OK, "GET /hello".to_owned())
+    );
+    // A body larger than any buffer, streamed to the blocking handler.
+    let big = "x".repeat(700_000) + "y";
+    assert_eq!(
+        send(address, post("/echo", big)).await,
+        (StatusCode::OK, "700001 bytes, last Some(121)".to_owned())
+    );
+    let too_big = "x".repeat((1 << 20) + 1);
+    let (status, text) = send(address, post("/echo", too_big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(text.contains("max_content_length"), "{text}");
+    let (status, _) = send(address, get("/panic")).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        send(address, get("/chunks")).await,
+        (StatusCode::OK, "chunk0;chunk1;chunk2;".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn the_adapter_takes_any_body_type() {
+    let mut service = AppService::new(app as fn(Request) -> Response);
+    // `String` is an `http_body::Body` too.
+    let request = http::Request::post("/echo")
+        .body(String::from("abc"))
+        .unwrap();
+    let response = service.call(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        collect(response.into_body()).await,
+        "3 bytes, last Some(99)"
+    );
+}
+
+async fn collect<B: HttpBody + Unpin>(mut body: B) -> String
+where
+    B::Error: std::fmt::Debug,
+{
+    let mut text = Vec::new();
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        if let Ok(data) = frame.unwrap().into_data() {
+            text.extend_from_slice(bytes::Buf::chunk(&data));
+        }
+    }
+    String::from_utf8(text).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_checks_heads_and_keeps_connections_alive() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let gateway = Gateway::new(app as fn(Request) -> Response)
+        .with_executor(InlineWhenBuffered)
+        .with_config(GatewayConfig::default());
+    tokio::spawn(async move {
+        loop {
+            let (stream, peer) = listener.accept().await.unwrap();
+            tokio::spawn(gateway.serve_connection(
+                stream,
+                Peer::new(Some(peer)),
+                std::future::pending(),
+            ));
+        }
+    });
+    // Two requests on one connection (keep-alive), then a bad one.
+    let stream = TcpStream::connect(address).await.unwrap();
+    let (mut sender, connection) =
+        ::hyper::client::conn::http1::handshake::<_, String>(TokioIo::new(stream))
+            .await
+            .unwrap();
+    tokio::spawn(connection);
+    for path in ["/a", "/b"] {
+        sender.ready().await.unwrap();
+        let response = sender.send_request(get(path)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(collect(response.into_body()).await, format!("GET {path}"));
+    }
+    let no_host = http::Request::get("/").body(String::new()).unwrap();
+    sender.ready().await.unwrap();
+    let response = sender.send_request(no_host).await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(response.headers()["connection"], "close");
+}

@@ -4,9 +4,7 @@
 //! One thread, no runtime: a `poll(2)` loop over the signal pipe and the
 //! workers' heartbeat pipes, woken at least once a second.
 
-use std::ffi::CString;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
-use std::os::unix::ffi::OsStrExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -22,6 +20,11 @@ use crate::listeners::{self, Listener};
 use crate::log::{Log, critical, error, info, warning};
 use crate::process::{self, SignalPipe};
 use crate::{Error, Settings, worker};
+
+mod generations;
+mod upgrade;
+
+pub(crate) use upgrade::Program;
 
 /// The signals the master handles.
 pub(crate) const SIGNALS: &[Signal] = &[
@@ -55,25 +58,6 @@ struct Worker {
 
 struct Stopping {
     deadline: Instant,
-}
-
-/// What the master needs to re-execute itself (`USR2`).
-pub(crate) struct Program {
-    pub(crate) path: CString,
-    pub(crate) args: Vec<CString>,
-}
-
-impl Program {
-    /// This program, as it was started.
-    pub(crate) fn current() -> Option<Self> {
-        let path = std::env::current_exe().ok()?;
-        let path = CString::new(path.as_os_str().as_bytes()).ok()?;
-        let args = std::env::args_os()
-            .map(|arg| CString::new(arg.as_bytes()))
-            .collect::<Result<Vec<_>, _>>()
-            .ok()?;
-        Some(Self { path, args })
-    }
 }
 
 pub(crate) struct Master<'f, F> {
@@ -234,71 +218,6 @@ where
         }
     }
 
-    /// Starts and stops workers until the current generation has `target`
-    /// of them; retires the previous generation once the new one is ready.
-    fn manage(&mut self) {
-        let generation = self.generation;
-        let current = |w: &&Worker| {
-            w.generation == generation && !w.retiring && w.terminated.is_none() && !w.killed
-        };
-        let count = self.workers.iter().filter(current).count();
-        if count < self.target {
-            let now = Instant::now();
-            if self.spawn_after.is_none_or(|after| now >= after) {
-                self.spawn_after = None;
-                for _ in count..self.target {
-                    if let Err(error) = self.spawn() {
-                        error!("cannot start a worker: {error}");
-                        self.spawn_after = Some(now + Duration::from_secs(1));
-                        break;
-                    }
-                }
-            }
-        } else if count > self.target {
-            let mut current: Vec<(Instant, Pid)> = self
-                .workers
-                .iter()
-                .filter(current)
-                .map(|w| (w.spawned, w.pid))
-                .collect();
-            current.sort();
-            for (_, pid) in current.into_iter().take(count - self.target) {
-                self.terminate(pid);
-            }
-        }
-        // A reload completes when the new generation is ready (or after
-        // `timeout`, when it never gets there: the old workers keep serving).
-        if let Some(started) = self.reload_started {
-            let ready = self
-                .workers
-                .iter()
-                .filter(current)
-                .filter(|w| w.ready)
-                .count();
-            let old: Vec<Pid> = self
-                .workers
-                .iter()
-                .filter(|w| w.generation != generation && w.terminated.is_none())
-                .map(|w| w.pid)
-                .collect();
-            if ready >= self.target {
-                for pid in old {
-                    self.terminate(pid);
-                }
-                self.reload_started = None;
-                info!("HUP: the new workers are ready; the old ones are stopping");
-            } else if started.elapsed() > self.settings.timeout.max(Duration::from_secs(5)) {
-                warning!("HUP: the new workers are not ready; keeping the old ones");
-                self.reload_started = None;
-                let new: Vec<Pid> = self.workers.iter().filter(current).map(|w| w.pid).collect();
-                self.generation = self.workers.iter().map(|w| w.generation).min().unwrap_or(0);
-                for pid in new {
-                    self.terminate(pid);
-                }
-            }
-        }
-    }
-
     fn spawn(&mut self) -> Result<(), Error> {
         let (read, write) = heartbeat::pipe().map_err(|e| Error::io("creating a pipe", e))?;
         let master = process::pid();
@@ -455,42 +374,6 @@ where
         }
     }
 
-    fn reload(&mut self) {
-        info!("HUP: reloading");
-        let settings = match self.settings.reload() {
-            Ok(settings) => settings,
-            Err(error) => {
-                error!("HUP: keeping the current settings: {error}");
-                return;
-            }
-        };
-        let keep = std::mem::take(&mut self.listeners);
-        match listeners::open(&settings, keep) {
-            Ok(listeners) => self.listeners = listeners,
-            Err(error) => {
-                error!("HUP: keeping the current settings: {error}");
-                // The kept listeners were consumed; reopen the current set.
-                match listeners::open(&self.settings, Vec::new()) {
-                    Ok(listeners) => self.listeners = listeners,
-                    Err(error) => critical!("HUP: cannot reopen the listeners: {error}"),
-                }
-                return;
-            }
-        }
-        Log::install(
-            settings.loglevel,
-            &settings.errorlog,
-            settings.accesslog.as_ref(),
-        );
-        for listener in &self.listeners {
-            info!("listening at: {}", listener.describe());
-        }
-        self.target = settings.workers;
-        self.settings = settings;
-        self.generation += 1;
-        self.reload_started = Some(Instant::now());
-    }
-
     fn stop(&mut self, graceful: bool) {
         if self.stopping.is_some() {
             if !graceful {
@@ -528,100 +411,4 @@ where
         }
         self.listeners.clear();
     }
-
-    /// `USR2`: starts a new master from the executable on disk, with the
-    /// listening sockets inherited (`CARAFE_FDS`). This master keeps serving
-    /// until it gets `TERM`.
-    fn upgrade(&mut self) {
-        if self.upgrade_child.is_some() {
-            warning!("USR2: an upgrade is already running");
-            return;
-        }
-        let Some(program) = &self.program else {
-            error!("USR2: the path of this executable is unknown");
-            return;
-        };
-        let mut env: Vec<CString> = std::env::vars_os()
-            .filter(|(name, _)| {
-                !matches!(
-                    name.as_bytes(),
-                    b"CARAFE_FDS" | b"LISTEN_FDS" | b"LISTEN_PID" | b"LISTEN_FDNAMES"
-                )
-            })
-            .filter_map(|(name, value)| {
-                let mut pair = name.as_bytes().to_vec();
-                pair.push(b'=');
-                pair.extend_from_slice(value.as_bytes());
-                CString::new(pair).ok()
-            })
-            .collect();
-        if let Ok(fds) = CString::new(format!(
-            "CARAFE_FDS={}",
-            listeners::fds_env(&self.listeners)
-        )) {
-            env.push(fds);
-        }
-        match process::fork() {
-            Ok(ForkResult::Child) => {
-                let _ = process::reset_signal_dispositions();
-                for fd in self.signals.raw_fds() {
-                    process::close_raw(fd);
-                }
-                for worker in &self.workers {
-                    process::close_raw(worker.beat.as_raw_fd());
-                }
-                let keep: Vec<_> = self.listeners.iter().map(Listener::fd).collect();
-                let error = process::exec(&program.path, &program.args, &env, &keep);
-                eprintln!("USR2: cannot execute the new master: {error}");
-                std::process::exit(1);
-            }
-            Ok(ForkResult::Parent { child }) => {
-                info!("USR2: started a new master (pid:{child})");
-                self.upgrade_child = Some(child);
-                if let Some(path) = &self.pidfile {
-                    let _ = std::fs::rename(path, oldbin(path));
-                }
-            }
-            Err(error) => error!("USR2: cannot fork: {error}"),
-        }
-    }
-
-    fn write_pidfile(&self) {
-        if let Some(path) = &self.pidfile
-            && let Err(error) = std::fs::write(path, format!("{}\n", std::process::id()))
-        {
-            error!("cannot write the pid file {}: {error}", path.display());
-        }
-    }
-
-    fn restore_pidfile(&self) {
-        if let Some(path) = &self.pidfile
-            && std::fs::rename(oldbin(path), path).is_err()
-        {
-            self.write_pidfile();
-        }
-    }
-
-    fn cleanup(&mut self) {
-        if let Some(path) = &self.pidfile {
-            for candidate in [path.clone(), oldbin(path)] {
-                let ours = std::fs::read_to_string(&candidate)
-                    .ok()
-                    .and_then(|text| text.trim().parse::<u32>().ok())
-                    == Some(std::process::id());
-                if ours {
-                    let _ = std::fs::remove_file(candidate);
-                }
-            }
-        }
-        if self.upgrade_child.is_none() {
-            listeners::remove_socket_files(&self.listeners);
-        }
-    }
-}
-
-fn oldbin(path: &std::path::Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".oldbin");
-    PathBuf::from(name)
 }

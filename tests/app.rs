@@ -1,0 +1,292 @@
+//! Dispatch through the App: routing outcomes (404, 405 with Allow, 308,
+//! automatic OPTIONS, HEAD), limits, panics (Flask's `test_basic.py`).
+
+use std::sync::{Arc, Mutex};
+
+use carafe::prelude::*;
+use carafe::routing::Rule;
+use carafe::wrappers::test::{Client, RequestBuilder};
+use carafe::wrappers::{Application, Limits};
+
+fn text(_: &Request) -> &'static str {
+    "Hello World"
+}
+
+fn method(request: &Request) -> String {
+    request.method().to_string()
+}
+
+fn allow(response: &carafe::wrappers::test::TestResponse) -> Vec<String> {
+    let mut methods: Vec<String> = response
+        .header("allow")
+        .unwrap_or_default()
+        .split(',')
+        .map(|m| m.trim().to_owned())
+        .filter(|m| !m.is_empty())
+        .collect();
+    methods.sort();
+    methods
+}
+
+#[test]
+fn options_work() {
+    let app = App::builder()
+        .add_url_rule(
+            Rule::new("/", "index").methods([Method::GET, Method::POST]),
+            text,
+        )
+        .build();
+    let response = Client::new(app).options("/").send();
+    assert_eq!(response.status(), 200);
+    assert_eq!(allow(&response), ["GET", "HEAD", "OPTIONS", "POST"]);
+    assert!(response.body().is_empty());
+}
+
+#[test]
+fn options_on_multiple_rules() {
+    fn put(_: &Request) -> &'static str {
+        "Aha!"
+    }
+    let app = App::builder()
+        .add_url_rule(
+            Rule::new("/", "index").methods([Method::GET, Method::POST]),
+            text,
+        )
+        .put("/", put)
+        .build();
+    let response = Client::new(app).options("/").send();
+    assert_eq!(allow(&response), ["GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+}
+
+#[test]
+fn method_routes() {
+    fn hello(_: &Request) -> &'static str {
+        "Hello"
+    }
+    let client = Client::new(
+        App::builder()
+            .get("/get", hello)
+            .post("/post", hello)
+            .put("/put", hello)
+            .delete("/delete", hello)
+            .patch("/patch", hello)
+            .build(),
+    );
+    assert_eq!(client.get("/get").send().text(), "Hello");
+    assert_eq!(client.post("/post").send().text(), "Hello");
+    assert_eq!(client.put("/put").send().text(), "Hello");
+    assert_eq!(client.delete("/delete").send().text(), "Hello");
+    assert_eq!(client.patch("/patch").send().text(), "Hello");
+    assert_eq!(client.get("/post").send().status(), 405);
+}
+
+#[test]
+fn automatic_options_can_be_disabled() {
+    let app = App::builder()
+        .add_url_rule(
+            Rule::new("/", "index")
+                .methods([Method::GET])
+                .automatic_options(false),
+            text,
+        )
+        .build();
+    assert_eq!(Client::new(app).options("/").send().status(), 405);
+}
+
+#[test]
+fn a_rule_with_options_answers_it_itself() {
+    fn index(_: &Request) -> ([(&'static str, &'static str); 1], &'static str) {
+        ([("x-test", "test")], "")
+    }
+    let app = App::builder()
+        .add_url_rule(Rule::new("/", "index").methods([Method::OPTIONS]), index)
+        .build();
+    assert_eq!(
+        Client::new(app).options("/").send().header("x-test"),
+        Some("test")
+    );
+}
+
+#[test]
+fn request_dispatching() {
+    let app = App::builder()
+        .route("/", method)
+        .add_url_rule(
+            Rule::new("/more", "more").methods([Method::GET, Method::POST]),
+            method,
+        )
+        .build();
+    let client = Client::new(app);
+    assert_eq!(client.get("/").send().text(), "GET");
+    let response = client.post("/").send();
+    assert_eq!(response.status(), 405);
+    assert_eq!(allow(&response), ["GET", "HEAD", "OPTIONS"]);
+    let response = client.head("/").send();
+    assert_eq!(response.status(), 200);
+    assert!(response.body().is_empty());
+    assert_eq!(response.header("content-length"), Some("4"));
+    assert_eq!(client.post("/more").send().text(), "POST");
+    assert_eq!(client.get("/more").send().text(), "GET");
+    let response = client.delete("/more").send();
+    assert_eq!(response.status(), 405);
+    assert_eq!(allow(&response), ["GET", "HEAD", "OPTIONS", "POST"]);
+}
+
+#[test]
+fn url_mapping_with_converters() {
+    fn show(_: &Request, values: &Values<'_>) -> String {
+        values
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    let app = App::builder()
+        .route("/uuid/<uuid:id>", show)
+        .route("/int/<int:n>", show)
+        .route("/files/<path:rest>", show)
+        .build();
+    let client = Client::new(app);
+    let uuid = "7eb41166-9ebf-4d26-b771-ea3f54f8b383";
+    assert_eq!(
+        client.get(&format!("/uuid/{uuid}")).send().text(),
+        format!("id={uuid}")
+    );
+    assert_eq!(client.get("/int/42").send().text(), "n=42");
+    assert_eq!(client.get("/int/x").send().status(), 404);
+    assert_eq!(client.get("/files/a/b%20c").send().text(), "rest=a/b c");
+}
+
+#[test]
+fn strict_slashes_redirect_with_308() {
+    fn dir(_: &Request) -> &'static str {
+        "dir"
+    }
+    let client = Client::new(App::builder().route("/dir/", dir).build());
+    let response = client.get("/dir?x=1").send();
+    assert_eq!(response.status(), 308);
+    assert_eq!(
+        response.header("location"),
+        Some("http://localhost/dir/?x=1")
+    );
+    assert_eq!(client.get("/dir/").send().text(), "dir");
+}
+
+#[test]
+fn non_ascii_paths() {
+    fn index(_: &Request) -> &'static str {
+        "Hello World!"
+    }
+    let client = Client::new(App::builder().route("/киртест", index).build());
+    let response = client
+        .get("/%D0%BA%D0%B8%D1%80%D1%82%D0%B5%D1%81%D1%82")
+        .send();
+    assert_eq!(response.text(), "Hello World!");
+    assert_eq!(client.get("/%FF").send().status(), 400);
+}
+
+#[test]
+fn a_bad_host_is_a_bad_request() {
+    let client = Client::new(App::builder().route("/", text).build());
+    let response = client.get("/").header("host", "exa mple.com").send();
+    assert_eq!(response.status(), 400);
+}
+
+#[test]
+fn limits_are_applied_to_every_request() {
+    fn count(request: &Request) -> Result<String, Error> {
+        Ok(format!("fields={}", request.form()?.len()))
+    }
+    let app = App::builder()
+        .limits(Limits::default().with_max_form_memory_size(20))
+        .max_content_length(64)
+        .post("/form", count)
+        .build();
+    let client = Client::new(app);
+    let response = client.post("/form").form([("a", "1"), ("b", "2")]).send();
+    assert_eq!(response.text(), "fields=2");
+    let response = client.post("/form").form([("a", "x".repeat(30))]).send();
+    assert_eq!(response.status(), 413);
+    assert!(
+        response.text().contains("max_form_memory_size"),
+        "{}",
+        response.text()
+    );
+    let response = client
+        .post("/form")
+        .body(vec![b'a'; 100])
+        .content_type("application/x-www-form-urlencoded")
+        .send();
+    assert_eq!(response.status(), 413);
+    assert!(
+        response.text().contains("max_content_length"),
+        "{}",
+        response.text()
+    );
+}
+
+#[test]
+fn a_panic_is_a_500_and_the_app_keeps_serving() {
+    fn boom(_: &Request) -> &'static str {
+        panic!("boom")
+    }
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let app = App::builder()
+        .route("/boom", boom)
+        .route("/", text)
+        .teardown_request(move |_: &Request, error: Option<&Error>| {
+            let panic = error.and_then(|e| e.downcast_ref::<carafe::Panic>());
+            log.lock()
+                .unwrap()
+                .push(panic.map(|p| p.message().to_owned()));
+        })
+        .build();
+    let client = Client::new(app);
+    let response = client.get("/boom").send();
+    assert_eq!(response.status(), 500);
+    assert!(response.text().contains("Internal Server Error"));
+    assert_eq!(client.get("/").send().text(), "Hello World");
+    assert_eq!(*seen.lock().unwrap(), [Some("boom".to_owned()), None]);
+}
+
+#[test]
+fn the_app_is_shared_across_threads() {
+    fn echo(_: &Request, values: &Values<'_>) -> String {
+        values.get_as::<String>("n").unwrap()
+    }
+    let app = App::builder().route("/<n>", echo).build();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let app = app.clone();
+            std::thread::spawn(move || {
+                for i in 0..50 {
+                    let path = format!("/{t}-{i}");
+                    let response = app.handle(Request::get(&path));
+                    let body = carafe::wrappers::test::TestResponse::read(response).text();
+                    assert_eq!(body, &path[1..]);
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+}
+
+#[test]
+fn the_mount_point_stays_out_of_routing() {
+    fn index(request: &Request) -> Result<String, Error> {
+        Ok(format!(
+            "{} {}",
+            request.path_info(),
+            request.url_for("index")?
+        ))
+    }
+    let app = App::builder().route("/page", index).build();
+    let request = RequestBuilder::get("/shop/page")
+        .script_root("/shop")
+        .build();
+    let response = carafe::wrappers::test::TestResponse::read(app.handle(request));
+    assert_eq!(response.text(), "/page /shop/page");
+}
