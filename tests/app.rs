@@ -290,3 +290,58 @@ fn the_mount_point_stays_out_of_routing() {
     let response = carafe::wrappers::test::TestResponse::read(app.handle(request));
     assert_eq!(response.text(), "/page /shop/page");
 }
+
+#[test]
+fn static_files_as_the_corpus_app_serves_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let static_dir = dir.path().join("static");
+    std::fs::create_dir_all(static_dir.join("sub")).unwrap();
+    std::fs::write(static_dir.join("hello.txt"), "hello-static").unwrap();
+    std::fs::write(static_dir.join(".hidden"), "DOTFILE_CANARY").unwrap();
+    std::fs::write(static_dir.join("sub/index.html"), "<p>sub</p>").unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "TOPSECRET_CANARY").unwrap();
+    std::os::unix::fs::symlink("../secret.txt", static_dir.join("escape")).unwrap();
+    let mut settings = carafe::config::Settings::default();
+    settings.send_file_max_age_default = Some(std::time::Duration::from_secs(3600));
+    let app = App::builder()
+        .settings(&settings)
+        .static_folder(&static_dir)
+        .build();
+    let client = Client::new(app);
+    let response = client.get("/static/hello.txt").send();
+    assert_eq!(response.text(), "hello-static");
+    assert!(
+        response
+            .header("cache-control")
+            .unwrap()
+            .contains("max-age=3600")
+    );
+    assert_eq!(
+        client.get("/static/sub/index.html").send().text(),
+        "<p>sub</p>"
+    );
+    for path in [
+        "/static/.hidden",
+        "/static/escape",
+        "/static/../secret.txt",
+        "/static/%2e%2e/secret.txt",
+        "/static/..%2fsecret.txt",
+        "/static/%00",
+    ] {
+        let response = client.get(path).send();
+        assert!(
+            matches!(response.status().as_u16(), 400 | 404),
+            "{path}: {}",
+            response.status()
+        );
+        assert!(!response.text().contains("CANARY"), "{path}");
+    }
+    let response = client
+        .get("/static/hello.txt")
+        .header("range", "bytes=0-4")
+        .send();
+    assert_eq!(
+        (response.status(), response.text()),
+        (StatusCode::PARTIAL_CONTENT, "hello".into())
+    );
+}
