@@ -1,3 +1,16 @@
 //! Whole-stack integration tests: one test binary, a module per area.
 
+mod app;
+mod blueprints;
+mod cli;
+mod config;
+mod errors;
+mod extract;
 mod gateway;
+mod logging;
+mod macros;
+mod responses;
+mod sessions;
+mod setup;
+mod templates;
+mod url_for;

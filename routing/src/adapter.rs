@@ -8,6 +8,7 @@ use http::Method;
 use crate::compile::CompiledRule;
 use crate::encode::{canonicalize, merge_slashes, urljoin};
 use crate::error::{BadRequest, MatchError};
+use crate::index::Lookup;
 use crate::map::Map;
 use crate::matcher::{ReqParts, Stop, Walk};
 use crate::methods::{MethodKey, MethodSet};
@@ -145,21 +146,28 @@ impl<'a> Match<'a> {
     }
 }
 
-/// What the matchers found: the rule and its variables' values.
-pub(crate) type Found<'x> = (u32, Vec<Value<'x>>);
-
-/// The values of a match: variables, then defaults not among them.
-fn assemble<'x>(rule: &'x CompiledRule, vals: Vec<Value<'x>>) -> Values<'x> {
-    let mut values = Values::with_capacity(vals.len() + rule.rule.defaults.len());
+/// Names the values of a rule's variables (in order), then adds the
+/// defaults not among them.
+pub(crate) fn assemble<'x>(
+    rule: &'x CompiledRule,
+    vals: impl IntoIterator<Item = Value<'x>>,
+) -> Values<'x> {
+    let mut values = Values::with_capacity(rule.var_names.len() + rule.rule.defaults.len());
     for (name, v) in rule.var_names.iter().zip(vals) {
         values.push(name, v);
     }
+    add_defaults(rule, &mut values);
+    values
+}
+
+/// Adds the rule's defaults that are not variables.
+#[inline]
+pub(crate) fn add_defaults<'x>(rule: &'x CompiledRule, values: &mut Values<'x>) {
     for (k, v) in &rule.rule.defaults {
         if !values.contains(k) {
             values.push(k, v.borrowed());
         }
     }
-    values
 }
 
 /// Why the reference matcher found nothing.
@@ -386,19 +394,25 @@ impl<'a> MapAdapter<'a> {
             Cow::Owned(p) => Cow::Owned(canonicalize(&p).map_err(|_| invalid_utf8())?.into_owned()),
         };
         let map: &'p Map = self.map;
-        let (id, values) = match canonical {
+        let mut values = Values::new();
+        let id = match canonical {
             Cow::Borrowed(p) => {
-                let (id, vals) = self.resolve(p, method)?;
-                let values = assemble(&map.rules[id as usize], vals);
-                self.after_match(id, &values, method, p)?;
-                (id, values)
+                let (id, post) = self.resolve(p, true, method, &mut values)?;
+                if post {
+                    self.after_match(id, &values, method, p)?;
+                }
+                id
             }
             Cow::Owned(p) => {
-                let (id, vals) = self.resolve(&p, method)?;
-                let vals = vals.into_iter().map(Value::into_owned).collect();
-                let values = assemble(&map.rules[id as usize], vals);
-                self.after_match(id, &values, method, &p)?;
-                (id, values)
+                let mut local = Values::new();
+                let (id, _) = self.resolve(&p, false, method, &mut local)?;
+                self.after_match(id, &local, method, &p)?;
+                let rule = &map.rules[id as usize];
+                let n = rule.var_names.len();
+                let vals: Vec<Value<'static>> =
+                    local.into_values().take(n).map(Value::into_owned).collect();
+                values = assemble(rule, vals);
+                id
             }
         };
         Ok(Match {
@@ -452,24 +466,57 @@ impl<'a> MapAdapter<'a> {
         }
     }
 
-    /// Matches a canonical path: the rule and its variables' values.
+    /// Matches a canonical path (`plain`: without any `%` escape): the rule,
+    /// with its values (defaults included) in `values`, and whether
+    /// [`after_match`](Self::after_match) has anything to do.
+    #[inline]
     fn resolve<'x>(
         &self,
         path: &'x str,
+        plain: bool,
         method: &Method,
-    ) -> Result<(u32, Vec<Value<'x>>), MatchError> {
+        values: &mut Values<'x>,
+    ) -> Result<(u32, bool), MatchError>
+    where
+        'a: 'x,
+    {
         let key = MethodKey::new(method);
-        if let Some(ix) = &self.map.index
-            && let Some(found) = ix.lookup(self.map, self.domain_part(), path, key, self.websocket)
-        {
-            return Ok(found);
+        let map: &'x Map = self.map;
+        let req = crate::index::Request {
+            domain: self.domain_part(),
+            path,
+            plain,
+            key,
+            websocket: self.websocket,
+        };
+        if let Some(ix) = &map.index {
+            match ix.lookup(map, &req, values) {
+                Lookup::Hit(hit) => return Ok((hit.id, hit.post)),
+                Lookup::NotFound
+                    if !(map.settings.merge_slashes
+                        && path.as_bytes().windows(2).any(|w| w == b"//")) =>
+                {
+                    return Err(MatchError::NotFound);
+                }
+                _ => {}
+            }
         }
-        self.general(path, key)
-            .map_err(|miss| self.miss_error(miss))
+        match self.general(path, key) {
+            Ok((id, vals)) => {
+                let rule = &map.rules[id as usize];
+                *values = assemble(rule, vals);
+                Ok((id, rule.post || (rule.auto_options && key.is_options())))
+            }
+            Err(miss) => Err(self.miss_error(miss)),
+        }
     }
 
     /// The reference matcher, with Werkzeug's merge-slashes second pass.
-    pub(crate) fn general<'x>(&self, path: &'x str, key: MethodKey<'_>) -> Result<Found<'x>, Miss> {
+    pub(crate) fn general<'x>(
+        &self,
+        path: &'x str,
+        key: MethodKey<'_>,
+    ) -> Result<(u32, Vec<Value<'x>>), Miss> {
         let domain = self.domain_part();
         let rules = &self.map.rules;
         let mut walk = Walk::new(rules, key, self.websocket);
@@ -538,9 +585,6 @@ impl<'a> MapAdapter<'a> {
     ) -> Result<(), MatchError> {
         let map = self.map;
         let rule = &map.rules[id as usize];
-        if !rule.needs_after && map.default_providers[id as usize].is_empty() {
-            return Ok(());
-        }
         let key = MethodKey::new(method);
         if rule.rule.alias && map.settings.redirect_defaults {
             let mut builder = self

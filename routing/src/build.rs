@@ -1,6 +1,7 @@
 //! URL building (Werkzeug's `MapAdapter.build`, Flask's `url_for`).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use http::Method;
 
@@ -172,14 +173,30 @@ impl<'r, 'v> UrlBuilder<'r, 'v> {
         let a = self.adapter;
         // Group repeated names into lists, keeping first-seen order.
         let mut grouped: Vec<(Cow<'v, str>, Value<'v>)> = Vec::with_capacity(self.values.len());
+        let mut positions: HashMap<Cow<'v, str>, usize> = HashMap::new();
+        let many = self.values.len() > 16;
         for (k, v) in self.values {
-            match grouped.iter_mut().find(|(n, _)| *n == k) {
-                Some((_, Value::List(items))) => items.push(v),
-                Some((_, slot)) => {
-                    let first = std::mem::replace(slot, Value::List(Vec::new()));
-                    *slot = Value::List(vec![first, v]);
+            let at = if many {
+                positions.get(&k).copied()
+            } else {
+                grouped.iter().position(|(n, _)| *n == k)
+            };
+            match at {
+                Some(i) => {
+                    let slot = &mut grouped[i].1;
+                    let mut items = match std::mem::replace(slot, Value::Int(0)) {
+                        Value::List(items) => items.into_vec(),
+                        first => vec![first],
+                    };
+                    items.push(v);
+                    *slot = Value::List(items.into_boxed_slice());
                 }
-                None => grouped.push((k, v)),
+                None => {
+                    if many {
+                        positions.insert(k.clone(), grouped.len());
+                    }
+                    grouped.push((k, v));
+                }
             }
         }
         let Some((domain, path, websocket)) = a.partial_build(
@@ -298,7 +315,7 @@ impl<'a> MapAdapter<'a> {
         let Some(ids) = self.map.by_endpoint.get(endpoint) else {
             return Ok(None);
         };
-        let lookup = ValuesView(values);
+        let lookup = ValuesView::new(values);
         let mut first = None;
         for &id in ids {
             let rule = &self.map.rules[id as usize];
@@ -328,7 +345,7 @@ impl<'a> MapAdapter<'a> {
         values: &[(Cow<'_, str>, Value<'_>)],
         append_unknown: bool,
     ) -> Result<(String, String), BuildError> {
-        let view = ValuesView(values);
+        let view = ValuesView::new(values);
         let run = |ops: &[BuildOp]| -> Result<String, BuildError> {
             let mut out = String::new();
             for op in ops {
@@ -361,7 +378,11 @@ impl<'a> MapAdapter<'a> {
         if append_unknown {
             let mut unknown: Vec<&(Cow<'_, str>, Value<'_>)> = values
                 .iter()
-                .filter(|(k, _)| !rule.arguments.iter().any(|a| a == k))
+                .filter(|(k, _)| {
+                    rule.arguments
+                        .binary_search_by(|a| a.as_str().cmp(k))
+                        .is_err()
+                })
                 .collect();
             if self.map.settings.sort_parameters {
                 unknown.sort_by(|a, b| a.0.cmp(&b.0));
@@ -402,6 +423,7 @@ impl<'a> MapAdapter<'a> {
         let suggestion = closest.map(|r| {
             let mut s = Suggestion {
                 endpoint: r.rule.endpoint.clone(),
+                pattern: r.rule.pattern.clone(),
                 missing: Vec::new(),
                 methods: None,
             };
@@ -429,12 +451,29 @@ impl<'a> MapAdapter<'a> {
     }
 }
 
-/// Lookups over build values.
-struct ValuesView<'s, 'v>(&'s [(Cow<'v, str>, Value<'v>)]);
+/// Lookups over build values (hashed when there are many).
+struct ValuesView<'s, 'v> {
+    values: &'s [(Cow<'v, str>, Value<'v>)],
+    index: Option<HashMap<&'s str, usize>>,
+}
 
-impl ValuesView<'_, '_> {
-    fn get(&self, name: &str) -> Option<&Value<'_>> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+impl<'s, 'v> ValuesView<'s, 'v> {
+    fn new(values: &'s [(Cow<'v, str>, Value<'v>)]) -> Self {
+        let index = (values.len() > 16).then(|| {
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (&**k, i))
+                .collect()
+        });
+        ValuesView { values, index }
+    }
+
+    fn get(&self, name: &str) -> Option<&Value<'v>> {
+        match &self.index {
+            Some(ix) => ix.get(name).map(|&i| &self.values[i].1),
+            None => self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+        }
     }
 
     /// Werkzeug's `Rule.suitable_for`.

@@ -78,6 +78,11 @@ pub(crate) struct CompiledRule {
     /// Variable names, host/subdomain variables first.
     pub(crate) var_names: Vec<Box<str>>,
     pub(crate) converters: Vec<Arc<dyn Converter>>,
+    /// Per variable: the built-in `string` converter without arguments
+    /// (the matcher can skip calling it).
+    pub(crate) plain_vars: Vec<bool>,
+    /// After a match, look at alias, `redirect_to` or default redirects.
+    pub(crate) post: bool,
     /// Methods that match (HEAD with GET, OPTIONS when automatic); `None`:
     /// every method.
     pub(crate) methods: Option<MethodSet>,
@@ -86,8 +91,6 @@ pub(crate) struct CompiledRule {
     /// OPTIONS was added automatically: an OPTIONS request gets the
     /// allowed methods instead of the endpoint.
     pub(crate) auto_options: bool,
-    /// Alias, `redirect_to` or automatic OPTIONS: look after matching.
-    pub(crate) needs_after: bool,
     pub(crate) strict_slashes: bool,
     pub(crate) merge_slashes: bool,
     /// Variable names and default names, sorted (Werkzeug's `arguments`).
@@ -279,6 +282,8 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
     let display = rule.to_string();
 
     let mut vars = Vars {
+        seen: Default::default(),
+        plain: Vec::new(),
         names: Vec::new(),
         converters: Vec::new(),
         keys: Vec::new(),
@@ -316,8 +321,8 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
                     domain_build.push(BuildOp::Static(s.to_owned()));
                 }
                 RulePart::Variable(v) => {
-                    let col = domain_lower[..v.offset()].chars().count() + 1;
-                    let i = vars.add(v.name(), v.converter(), v.args(), col, true)?;
+                    let at = (domain_lower.as_str(), v.offset());
+                    let i = vars.add(v.name(), v.converter(), v.args(), at, true)?;
                     domain_tokens.push(Tk::Var(i));
                     domain_build.push(BuildOp::Var(i));
                 }
@@ -366,8 +371,8 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
                 }
             }
             RulePart::Variable(v) => {
-                let col = rule.pattern[..v.offset()].chars().count() + 1;
-                let i = vars.add(v.name(), v.converter(), v.args(), col, false)?;
+                let at = (rule.pattern.as_str(), v.offset());
+                let i = vars.add(v.name(), v.converter(), v.args(), at, false)?;
                 path_text.push_str(&rule.pattern[v.offset()..v.offset() + v.len()]);
                 path_tokens.push(Tk::Var(i));
                 path_build.push(BuildOp::Var(i));
@@ -382,6 +387,7 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
         names: var_names,
         converters,
         keys,
+        plain: plain_vars,
         ..
     } = vars;
     let domain_parts = if domain_rule.is_some() {
@@ -448,9 +454,9 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
     }
     arguments.sort();
 
-    let needs_after = rule.alias || rule.redirect_to.is_some() || auto_options;
     Ok(CompiledRule {
-        needs_after,
+        post: rule.alias || rule.redirect_to.is_some(),
+        plain_vars,
         domain_part,
         path_parts,
         var_names,
@@ -472,6 +478,8 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
 
 /// The variables of a rule being compiled.
 struct Vars<'d> {
+    seen: std::collections::HashSet<String>,
+    plain: Vec<bool>,
     names: Vec<Box<str>>,
     converters: Vec<Arc<dyn Converter>>,
     keys: Vec<String>,
@@ -485,11 +493,11 @@ impl Vars<'_> {
         name: &str,
         conv_name: &str,
         args: &crate::parse::ConverterArgs,
-        column: usize,
+        (text, offset): (&str, usize),
         host: bool,
     ) -> Result<usize, MapError> {
         let display = self.display;
-        if self.names.iter().any(|n| &**n == name) {
+        if !self.seen.insert(name.to_owned()) {
             return Err(MapError::DuplicateVariable {
                 rule: display.to_owned(),
                 variable: name.to_owned(),
@@ -501,7 +509,7 @@ impl Vars<'_> {
                 .ok_or_else(|| MapError::UnknownConverter {
                     rule: display.to_owned(),
                     converter: conv_name.to_owned(),
-                    column,
+                    column: text[..offset].chars().count() + 1,
                     known: self.registry.names(),
                 })?;
         let conv = made.map_err(|message| MapError::ConverterArgs {
@@ -521,6 +529,9 @@ impl Vars<'_> {
         } else {
             conv_name
         };
+        self.plain.push(
+            canonical_name == "string" && args.is_empty() && !self.registry.is_custom(conv_name),
+        );
         self.keys.push(format!("{canonical_name}({args})"));
         self.names.push(name.into());
         self.converters.push(conv);

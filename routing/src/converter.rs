@@ -31,7 +31,7 @@ use crate::value::{Uuid, Value, ValueKind, format_float};
 ///     fn to_value<'a>(&self, text: Cow<'a, str>) -> Option<Value<'a>> {
 ///         let items: Option<Vec<Value>> =
 ///             text.split(',').map(|s| s.parse::<i64>().ok().map(Value::Int)).collect();
-///         items.map(Value::List)
+///         items.map(Value::from)
 ///     }
 ///     fn to_url<'v>(&self, value: &'v Value<'_>) -> Result<Cow<'v, str>, ConvertError> {
 ///         match value {
@@ -90,6 +90,29 @@ pub trait Converter: Send + Sync + fmt::Debug + 'static {
     /// and `carafe-macros` checks).
     fn kind(&self) -> Option<ValueKind> {
         None
+    }
+}
+
+/// A shared converter is a converter: register a built-in under another
+/// name with `builtin_converter`.
+impl Converter for Arc<dyn Converter> {
+    fn to_value<'a>(&self, text: Cow<'a, str>) -> Option<Value<'a>> {
+        (**self).to_value(text)
+    }
+    fn to_url<'v>(&self, value: &'v Value<'_>) -> Result<Cow<'v, str>, ConvertError> {
+        (**self).to_url(value)
+    }
+    fn weight(&self) -> u32 {
+        (**self).weight()
+    }
+    fn matches_slash(&self) -> bool {
+        (**self).matches_slash()
+    }
+    fn greedy(&self) -> bool {
+        (**self).greedy()
+    }
+    fn kind(&self) -> Option<ValueKind> {
+        (**self).kind()
     }
 }
 
@@ -281,6 +304,7 @@ impl StringConverter {
 }
 
 impl Converter for StringConverter {
+    #[inline]
     fn to_value<'a>(&self, text: Cow<'a, str>) -> Option<Value<'a>> {
         if self.minlength > 1 || self.maxlength.is_some() || self.length.is_some() {
             let n = text.chars().count();
@@ -577,6 +601,10 @@ impl Registry {
             return Some(f(args));
         }
         builtin_converter(name, args)
+    }
+
+    pub(crate) fn is_custom(&self, name: &str) -> bool {
+        self.custom.contains_key(name)
     }
 
     pub(crate) fn names(&self) -> Vec<String> {

@@ -44,6 +44,13 @@ const fn segment_safe_table() -> [bool; 256] {
 /// See the module docs.
 pub(crate) static SEGMENT_SAFE: [bool; 256] = segment_safe_table();
 
+/// [`SEGMENT_SAFE`] plus `/`: the bytes of a canonical path without escapes.
+static PLAIN: [bool; 256] = {
+    let mut t = segment_safe_table();
+    t[b'/' as usize] = true;
+    t
+};
+
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 fn hex_val(b: u8) -> Option<u8> {
@@ -66,11 +73,31 @@ pub(crate) struct InvalidUtf8;
 /// not start an escape stands for itself (`%25`).
 #[inline]
 pub(crate) fn canonicalize(path: &str) -> Result<Cow<'_, str>, InvalidUtf8> {
-    let bytes = path.as_bytes();
-    if bytes.iter().all(|&b| b == b'/' || SEGMENT_SAFE[b as usize]) {
+    if is_plain(path.as_bytes()) {
         return Ok(Cow::Borrowed(path));
     }
+    let bytes = path.as_bytes();
     canonicalize_slow(bytes).map(Cow::Owned)
+}
+
+/// Whether every byte is in [`PLAIN`]; eight table lookups per branch.
+#[inline]
+fn is_plain(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let ok = PLAIN[c[0] as usize]
+            & PLAIN[c[1] as usize]
+            & PLAIN[c[2] as usize]
+            & PLAIN[c[3] as usize]
+            & PLAIN[c[4] as usize]
+            & PLAIN[c[5] as usize]
+            & PLAIN[c[6] as usize]
+            & PLAIN[c[7] as usize];
+        if !ok {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&b| PLAIN[b as usize])
 }
 
 #[cold]

@@ -87,6 +87,13 @@ pub enum MapError {
         /// The unknown placeholder.
         placeholder: String,
     },
+    /// A [`RuleTemplate`](crate::RuleTemplate) placeholder without a value.
+    Template {
+        /// The text with the placeholder.
+        template: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The configured server name is not a valid host.
     InvalidServerName {
         /// The server name.
@@ -148,6 +155,9 @@ impl fmt::Display for MapError {
                 f,
                 "rule {rule}: redirect placeholder '<{placeholder}>' is not a variable of the rule"
             ),
+            MapError::Template { template, message } => {
+                write!(f, "rule template {template:?}: {message}")
+            }
             MapError::InvalidServerName { name, reason } => {
                 write!(f, "invalid server name {name:?}: {reason}")
             }
@@ -380,6 +390,8 @@ pub enum BuildError {
 pub struct Suggestion {
     /// The closest rule's endpoint.
     pub endpoint: String,
+    /// The closest rule's pattern.
+    pub pattern: String,
     /// Values that rule needs but were not given (when it is the same
     /// endpoint).
     pub missing: Vec<String>,

@@ -19,14 +19,24 @@
 //!   every error and redirect.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::adapter::Found;
+use std::borrow::Cow;
+
+use crate::adapter::add_defaults;
 use crate::compile::{CompiledRule, Part, Tok};
+use crate::converter::Converter;
 use crate::encode::decode;
 use crate::map::Map;
 use crate::matcher::{PartsMatch, ReqParts, Trie, match_rule_parts};
 use crate::methods::MethodKey;
 use crate::part::Budget;
+use crate::shape::{
+    Nfa, SegKind, Slot, extract, literal_prefix, overlap, shape, simple_segments, slots_of,
+    strip_trailing_slash, tried_before,
+};
+use crate::value::Value;
+use crate::values::Values;
 
 /// A reference-matcher event a fast hit may have to yield to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,19 +52,131 @@ enum Event {
 #[derive(Debug)]
 struct FastRule {
     id: u32,
-    preceders: Vec<Event>,
+    /// The rule's methods, as a bit set when it has no extension method.
+    methods: FastMethods,
+    websocket: bool,
+    has_defaults: bool,
+    /// Alias, `redirect_to` or default redirects to look at after a match.
+    post: bool,
+    auto_options: bool,
+    /// This rule's variables: `vars[var_start..var_start + var_len]`.
+    var_start: u32,
+    var_len: u32,
+    preceders: Box<[Event]>,
+}
+
+/// What a fast hit needs of a rule, kept together (one cache line or two
+/// instead of a walk through the compiled rule).
+#[derive(Debug)]
+enum FastMethods {
+    Any,
+    Bits(u16),
+    Other,
+}
+
+#[derive(Debug)]
+struct FastVar {
+    name: Box<str>,
+    /// `None`: the default `string` converter without arguments, which
+    /// accepts any text as is.
+    conv: Option<Arc<dyn Converter>>,
+}
+
+impl FastRule {
+    fn new(id: u32, rule: &CompiledRule, vars: &mut Vec<FastVar>) -> Self {
+        let methods = match &rule.methods {
+            None => FastMethods::Any,
+            Some(set) => match set.as_bits() {
+                Some(bits) => FastMethods::Bits(bits),
+                None => FastMethods::Other,
+            },
+        };
+        let var_start = vars.len() as u32;
+        vars.extend(
+            rule.var_names
+                .iter()
+                .zip(&rule.converters)
+                .zip(&rule.plain_vars)
+                .map(|((name, conv), plain)| FastVar {
+                    name: name.clone(),
+                    conv: (!plain).then(|| conv.clone()),
+                }),
+        );
+        FastRule {
+            id,
+            methods,
+            websocket: rule.rule.websocket,
+            has_defaults: !rule.rule.defaults.is_empty(),
+            post: rule.post,
+            auto_options: rule.auto_options,
+            var_start,
+            var_len: rule.var_names.len() as u32,
+            preceders: Box::new([]),
+        }
+    }
+}
+
+/// What is matched: the domain part, the canonical path (`plain`: without
+/// any `%` escape), the method and the protocol.
+#[derive(Clone, Copy)]
+pub(crate) struct Request<'d, 'p, 'k> {
+    pub(crate) domain: &'d str,
+    pub(crate) path: &'p str,
+    pub(crate) plain: bool,
+    pub(crate) key: MethodKey<'k>,
+    pub(crate) websocket: bool,
+}
+
+/// A fast hit: the rule, and whether the after-match steps (redirects,
+/// automatic OPTIONS) may apply.
+pub(crate) struct Hit {
+    pub(crate) id: u32,
+    pub(crate) post: bool,
 }
 
 #[derive(Debug)]
 struct DomainIndex {
+    /// Path shape → shape number.
     router: matchit::Router<u32>,
-    shapes: Vec<Vec<FastRule>>,
+    /// When every rule is in `router` and every shape is simple: the
+    /// shapes of slash events (a branch rule without its slash, a
+    /// non-strict rule with one). A path that matches neither router
+    /// matches nothing.
+    misses: Option<matchit::Router<()>>,
+    shapes: Vec<ShapeInfo>,
+    rules: Vec<FastRule>,
+    vars: Vec<FastVar>,
+    slots: Vec<Slot>,
+}
+
+/// A shape's rules (`rules[rules..rules + n_rules]`, in rank order) and
+/// where its variables are in a matching path (`slots[slots..slots +
+/// n_slots]`).
+#[derive(Debug, Clone, Copy)]
+struct ShapeInfo {
+    rules: u32,
+    n_rules: u32,
+    slots: u32,
+    n_slots: u32,
 }
 
 /// The matchit index of a map, per static domain part.
 #[derive(Debug)]
 pub(crate) struct Index {
     domains: Vec<(Box<str>, DomainIndex)>,
+    /// Some rule has a host or subdomain pattern with variables.
+    dynamic_domains: bool,
+}
+
+/// The answer of the index.
+pub(crate) enum Lookup {
+    /// What the reference matcher returns.
+    Hit(Hit),
+    /// No rule, redirect or method answer can apply (the reference
+    /// matcher's first pass finds nothing).
+    NotFound,
+    /// Ask the reference matcher.
+    Unsure,
 }
 
 #[derive(Default)]
@@ -71,13 +193,13 @@ fn rank_states(trie: &Trie, rules: &[CompiledRule], st: u32, ranks: &mut Ranks) 
         ranks.exact[id as usize] = ranks.next;
         ranks.next += 1;
     }
-    if let Some(&child) = state.statics.get("") {
+    if let Some(child) = state.static_child("") {
         for &id in &trie.states[child as usize].rules {
             ranks.slash[id as usize] = ranks.next;
             ranks.next += 1;
         }
     }
-    let mut keys: Vec<(&str, u32)> = state.statics.iter().map(|(k, v)| (&**k, *v)).collect();
+    let mut keys: Vec<(&str, u32)> = state.static_children().collect();
     keys.sort();
     for (_, child) in keys {
         rank_states(trie, rules, child, ranks);
@@ -93,139 +215,11 @@ fn rank_states(trie: &Trie, rules: &[CompiledRule], st: u32, ranks: &mut Ranks) 
     }
 }
 
-/// The matchit route for a rule's path, if matchit can express it.
-fn shape(tokens: &[Tok]) -> Option<String> {
-    let mut out = String::new();
-    let mut n = 0;
-    for (i, tok) in tokens.iter().enumerate() {
-        match tok {
-            Tok::Lit(s) => out.push_str(s),
-            Tok::Var { slash: false } => {
-                out.push_str(&format!("{{p{n}}}"));
-                n += 1;
-            }
-            Tok::Var { slash: true } => {
-                if i + 1 != tokens.len() || !out.ends_with('/') {
-                    return None;
-                }
-                out.push_str(&format!("{{*p{n}}}"));
-                n += 1;
-            }
-        }
-    }
-    Some(out)
-}
-
-#[derive(Clone, Copy)]
-enum Class {
-    Byte(u8),
-    NotSlash,
-    Any,
-}
-
-fn compatible(a: Class, b: Class) -> bool {
-    match (a, b) {
-        (Class::Byte(x), Class::Byte(y)) => x == y,
-        (Class::Byte(x), Class::NotSlash) | (Class::NotSlash, Class::Byte(x)) => x != b'/',
-        _ => true,
-    }
-}
-
-/// An automaton over canonical path bytes for a token pattern: node `i`
-/// steps to `i + 1` on `steps[i]` and may loop on `loops[i]` (inside a
-/// variable); the last node accepts.
-struct Nfa {
-    steps: Vec<Option<Class>>,
-    loops: Vec<Option<Class>>,
-}
-
-impl Nfa {
-    fn new(tokens: &[Tok]) -> Self {
-        let mut steps = Vec::new();
-        let mut loops = vec![None];
-        for tok in tokens {
-            match tok {
-                Tok::Lit(s) => {
-                    for b in s.bytes() {
-                        steps.push(Some(Class::Byte(b)));
-                        loops.push(None);
-                    }
-                }
-                Tok::Var { slash } => {
-                    steps.push(Some(Class::NotSlash));
-                    loops.push(Some(if *slash { Class::Any } else { Class::NotSlash }));
-                }
-            }
-        }
-        steps.push(None);
-        Nfa { steps, loops }
-    }
-
-    fn accept(&self) -> usize {
-        self.steps.len() - 1
-    }
-
-    fn moves(&self, i: usize) -> impl Iterator<Item = (Class, usize)> + '_ {
-        self.steps[i]
-            .map(|c| (c, i + 1))
-            .into_iter()
-            .chain(self.loops[i].map(|c| (c, i)))
-    }
-}
-
-/// Whether some path matches both patterns.
-fn overlap(a: &Nfa, b: &Nfa) -> bool {
-    let (na, nb) = (a.steps.len(), b.steps.len());
-    let mut seen = vec![false; na * nb];
-    let mut stack = vec![(0usize, 0usize)];
-    seen[0] = true;
-    while let Some((i, j)) = stack.pop() {
-        if i == a.accept() && j == b.accept() {
-            return true;
-        }
-        for (ca, ni) in a.moves(i) {
-            for (cb, nj) in b.moves(j) {
-                if compatible(ca, cb) && !seen[ni * nb + nj] {
-                    seen[ni * nb + nj] = true;
-                    stack.push((ni, nj));
-                }
-            }
-        }
-    }
-    false
-}
-
-/// The literal text a pattern starts with.
-fn literal_prefix(tokens: &[Tok]) -> String {
-    let mut out = String::new();
-    for tok in tokens {
-        match tok {
-            Tok::Lit(s) => out.push_str(s),
-            Tok::Var { .. } => break,
-        }
-    }
-    out
-}
-
 struct EventPattern {
     event: Event,
     rank: u32,
     prefix: String,
     nfa: Nfa,
-}
-
-fn strip_trailing_slash(tokens: &[Tok]) -> Option<Vec<Tok>> {
-    let mut out = tokens.to_vec();
-    match out.last_mut() {
-        Some(Tok::Lit(s)) if s.ends_with('/') => {
-            s.pop();
-            if s.is_empty() {
-                out.pop();
-            }
-            Some(out)
-        }
-        _ => None,
-    }
 }
 
 impl Index {
@@ -248,12 +242,18 @@ impl Index {
                 by_domain.entry(d).or_default().push(id as u32);
             }
         }
+        let dynamic_domains = rules.iter().enumerate().any(|(id, r)| {
+            ranks.exact[id] != u32::MAX && matches!(r.domain_part, Part::Dynamic(_))
+        });
         let mut domains: Vec<(Box<str>, DomainIndex)> = by_domain
             .into_iter()
             .map(|(d, ids)| (d.into(), Self::build_domain(rules, &ranks, ids)))
             .collect();
         domains.sort_by(|a, b| a.0.cmp(&b.0));
-        Index { domains }
+        Index {
+            domains,
+            dynamic_domains,
+        }
     }
 
     fn build_domain(rules: &[CompiledRule], ranks: &Ranks, mut ids: Vec<u32>) -> DomainIndex {
@@ -284,8 +284,13 @@ impl Index {
 
         let mut router = matchit::Router::new();
         let mut shapes: Vec<Vec<FastRule>> = Vec::new();
+        let mut vars: Vec<FastVar> = Vec::new();
         let mut shape_ids: HashMap<String, u32> = HashMap::new();
         let mut shape_of: HashMap<u32, u32> = HashMap::new();
+        // Per shape, its segments if simple. While every shape is simple,
+        // matchit's search is a complete static-first depth-first search,
+        // so a hit means no shape it tries earlier matched the path.
+        let mut segments: Vec<Option<Vec<SegKind>>> = Vec::new();
         for &id in &ids {
             let r = &rules[id as usize];
             let Some(route) = shape(&r.tokens) else {
@@ -299,84 +304,242 @@ impl Index {
                         continue;
                     }
                     shapes.push(Vec::new());
+                    segments.push(simple_segments(&r.tokens));
                     shape_ids.insert(route, sid);
                     sid
                 }
             };
             shape_of.insert(id, sid);
-            shapes[sid as usize].push(FastRule {
-                id,
-                preceders: Vec::new(),
-            });
+            shapes[sid as usize].push(FastRule::new(id, r, &mut vars));
         }
-        for shape in &mut shapes {
+        let complete = segments.iter().all(Option::is_some);
+        // Candidate preceders share a literal prefix with the rule (one is a
+        // prefix of the other): look them up instead of testing every pair.
+        let exact_event: HashMap<u32, usize> = events
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match e.event {
+                Event::Exact(id) => Some((id, i)),
+                _ => None,
+            })
+            .collect();
+        let mut by_prefix: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, e) in events.iter().enumerate() {
+            by_prefix.entry(e.prefix.as_str()).or_default().push(i);
+        }
+        let mut sorted: Vec<usize> = (0..events.len()).collect();
+        sorted.sort_by(|&a, &b| events[a].prefix.cmp(&events[b].prefix));
+        for (sid, shape) in shapes.iter_mut().enumerate() {
             for fr in shape.iter_mut() {
-                let me = events
-                    .iter()
-                    .find(|e| e.event == Event::Exact(fr.id))
-                    .map(|e| (e.rank, &e.prefix, &e.nfa));
-                let Some((rank, prefix, nfa)) = me else {
+                let Some(&me) = exact_event.get(&fr.id) else {
                     continue;
                 };
+                let (rank, prefix, nfa) = (events[me].rank, &events[me].prefix, &events[me].nfa);
                 let my_shape = shape_of.get(&fr.id);
-                for e in &events {
+                // Events whose prefix is a prefix of ours, then those whose
+                // prefix extends ours.
+                let mut candidates: Vec<usize> = Vec::new();
+                for k in 0..prefix.len() {
+                    if let Some(list) = by_prefix.get(&prefix[..k]) {
+                        candidates.extend(list);
+                    }
+                }
+                let from = sorted.partition_point(|&i| events[i].prefix.as_str() < prefix.as_str());
+                candidates.extend(
+                    sorted[from..]
+                        .iter()
+                        .take_while(|&&i| events[i].prefix.starts_with(prefix.as_str())),
+                );
+                candidates.sort_unstable();
+                let mut preceders = Vec::new();
+                for i in candidates {
+                    let e = &events[i];
                     if e.rank >= rank {
                         continue;
                     }
                     if let Event::Exact(other) = e.event
-                        && shape_of.get(&other) == my_shape
+                        && let Some(&other_shape) = shape_of.get(&other)
                     {
-                        continue;
-                    }
-                    let common = prefix.len().min(e.prefix.len());
-                    if prefix.as_bytes()[..common] != e.prefix.as_bytes()[..common] {
-                        continue;
+                        if Some(&other_shape) == my_shape {
+                            continue;
+                        }
+                        if complete
+                            && let (Some(a), Some(b)) =
+                                (&segments[other_shape as usize], &segments[sid])
+                            && tried_before(a, b)
+                        {
+                            continue;
+                        }
                     }
                     if overlap(nfa, &e.nfa) {
-                        fr.preceders.push(e.event);
+                        preceders.push(e.event);
                     }
                 }
+                fr.preceders = preceders.into_boxed_slice();
             }
         }
-        DomainIndex { router, shapes }
+        let all_indexed = ids.iter().all(|id| shape_of.contains_key(id));
+        let misses = if complete && all_indexed {
+            miss_router(rules, ranks, &ids)
+        } else {
+            None
+        };
+        let mut infos = Vec::with_capacity(shapes.len());
+        let mut flat = Vec::with_capacity(ids.len());
+        let mut slots = Vec::new();
+        for shape in shapes {
+            let shape_slots = slots_of(&rules[shape[0].id as usize].tokens);
+            infos.push(ShapeInfo {
+                rules: flat.len() as u32,
+                n_rules: shape.len() as u32,
+                slots: slots.len() as u32,
+                n_slots: shape_slots.len() as u32,
+            });
+            slots.extend(shape_slots);
+            flat.extend(shape);
+        }
+        DomainIndex {
+            router,
+            misses,
+            shapes: infos,
+            rules: flat,
+            vars,
+            slots,
+        }
     }
 
     /// A hit the reference matcher would return too, or `None`.
     #[inline]
     pub(crate) fn lookup<'x>(
-        &self,
-        map: &Map,
-        domain: &str,
-        path: &'x str,
-        key: MethodKey<'_>,
-        websocket: bool,
-    ) -> Option<Found<'x>> {
-        let di = &self.domains.iter().find(|(d, _)| **d == *domain)?.1;
-        let m = di.router.at(path).ok()?;
-        let shape = &di.shapes[*m.value as usize];
+        &'x self,
+        map: &'x Map,
+        req: &Request<'_, 'x, '_>,
+        values: &mut Values<'x>,
+    ) -> Lookup {
+        let Request {
+            domain,
+            path,
+            plain,
+            key,
+            websocket,
+        } = *req;
+        // Empty strings are compared by length: `memcmp` on the dangling
+        // pointer of an empty `Box<str>` is very slow on some CPUs.
+        let same = |d: &str| d.len() == domain.len() && (domain.is_empty() || d == domain);
+        let not_found = if self.dynamic_domains {
+            Lookup::Unsure
+        } else {
+            Lookup::NotFound
+        };
+        let di = match self.domains.as_slice() {
+            [(d, di)] if same(d) => di,
+            [_] => return not_found,
+            all => match all.iter().find(|(d, _)| same(d)) {
+                Some((_, di)) => di,
+                None => return not_found,
+            },
+        };
+        let Ok(m) = di.router.at(path) else {
+            return match &di.misses {
+                Some(misses) if !path.is_empty() && misses.at(path).is_err() => not_found,
+                _ => Lookup::Unsure,
+            };
+        };
+        let info = di.shapes[*m.value as usize];
+        let shape = &di.rules[info.rules as usize..(info.rules + info.n_rules) as usize];
+        // The variables' texts: located by the shape, without asking
+        // matchit (whose parameter iterator re-validates UTF-8).
+        let mut buf: [&'x str; 8] = [""; 8];
+        let spilled: Vec<&'x str>;
+        let raws: &[&'x str] = if info.n_slots as usize <= buf.len() {
+            let slots = &di.slots[info.slots as usize..(info.slots + info.n_slots) as usize];
+            if extract(path, slots, &mut buf).is_none() {
+                return Lookup::Unsure;
+            }
+            &buf[..slots.len()]
+        } else {
+            spilled = m.params.iter().map(|(_, v)| v).collect();
+            &spilled
+        };
+        let mut dirty = false;
         'rules: for fr in shape {
-            let rule = &map.rules[fr.id as usize];
-            if !rule.allows(key) || rule.rule.websocket != websocket {
+            let allowed = match fr.methods {
+                FastMethods::Any => !matches!(key, MethodKey::Nothing),
+                FastMethods::Bits(bits) => matches!(key, MethodKey::Bit(b) if bits & b != 0),
+                FastMethods::Other => map.rules[fr.id as usize].allows(key),
+            };
+            if !allowed || fr.websocket != websocket {
                 continue;
             }
-            let mut values = Vec::with_capacity(m.params.len());
-            for (conv, (_, raw)) in rule.converters.iter().zip(m.params.iter()) {
-                let Some(text) = decode(raw) else {
-                    continue 'rules;
+            if dirty {
+                values.clear();
+            }
+            dirty = true;
+            let vars = &di.vars[fr.var_start as usize..(fr.var_start + fr.var_len) as usize];
+            for (var, &raw) in vars.iter().zip(raws) {
+                let text = if plain {
+                    Cow::Borrowed(raw)
+                } else {
+                    match decode(raw) {
+                        Some(text) => text,
+                        None => continue 'rules,
+                    }
                 };
-                let Some(v) = conv.to_value(text) else {
-                    continue 'rules;
+                let value = match &var.conv {
+                    None => Value::Str(text),
+                    Some(conv) => match conv.to_value(text) {
+                        Some(v) => v,
+                        None => continue 'rules,
+                    },
                 };
-                values.push(v);
+                values.push(&var.name, value);
+            }
+            if fr.has_defaults {
+                add_defaults(&map.rules[fr.id as usize], values);
             }
             if !fr.preceders.is_empty() && blocked(map, &fr.preceders, domain, path, key, websocket)
             {
-                return None;
+                values.clear();
+                return Lookup::Unsure;
             }
-            return Some((fr.id, values));
+            return Lookup::Hit(Hit {
+                id: fr.id,
+                post: fr.post || (fr.auto_options && key.is_options()),
+            });
         }
-        None
+        Lookup::Unsure
     }
+}
+
+/// The router of slash-event shapes of a domain, if all are simple shapes
+/// matchit accepts.
+fn miss_router(rules: &[CompiledRule], ranks: &Ranks, ids: &[u32]) -> Option<matchit::Router<()>> {
+    let mut router = matchit::Router::new();
+    let mut seen = std::collections::HashSet::new();
+    for &id in ids {
+        let r = &rules[id as usize];
+        let mut patterns = Vec::new();
+        if ranks.slash[id as usize] != u32::MAX {
+            patterns.push(strip_trailing_slash(&r.tokens)?);
+        }
+        if ranks.nonstrict[id as usize] != u32::MAX {
+            let mut t = r.tokens.clone();
+            t.push(Tok::Lit("/".to_owned()));
+            patterns.push(t);
+        }
+        for tokens in patterns {
+            // The empty path is always left to the reference matcher.
+            if tokens.is_empty() {
+                continue;
+            }
+            simple_segments(&tokens)?;
+            let route = shape(&tokens)?;
+            if seen.insert(route.clone()) {
+                router.insert(route, ()).ok()?;
+            }
+        }
+    }
+    Some(router)
 }
 
 /// Whether one of the preceding events fires for this request.
@@ -440,46 +603,73 @@ fn blocked(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod github_table {
+    use crate::index::Request;
+    use crate::{Map, Method, Rule};
 
-    fn lit(s: &str) -> Tok {
-        Tok::Lit(s.to_owned())
-    }
-    const SEG: Tok = Tok::Var { slash: false };
-    const PATH: Tok = Tok::Var { slash: true };
-
+    /// Every route of the benchmark table is answered by the index, with no
+    /// preceder to check (the all-string GitHub table needs none).
     #[test]
-    fn shapes() {
-        assert_eq!(
-            shape(&[lit("/users/"), SEG]).as_deref(),
-            Some("/users/{p0}")
-        );
-        assert_eq!(shape(&[lit("/s/"), PATH]).as_deref(), Some("/s/{*p0}"));
-        assert_eq!(shape(&[lit("/s/"), PATH, lit("/edit")]), None);
-        assert_eq!(shape(&[lit("/s-"), PATH]), None);
-    }
-
-    #[test]
-    fn overlaps() {
-        let cases: &[(&[Tok], &[Tok], bool)] = &[
-            (&[lit("/a/"), SEG], &[lit("/a/b")], true),
-            (&[lit("/a/"), SEG], &[lit("/a/b/c")], false),
-            (&[lit("/a/"), SEG], &[lit("/"), PATH], true),
-            (
-                &[lit("/a/"), SEG, lit("/x")],
-                &[lit("/a/"), SEG, lit("/y")],
-                false,
-            ),
-            (&[lit("/v"), SEG, lit("."), SEG], &[lit("/"), SEG], true),
-            (&[lit("/a/"), SEG], &[lit("/a/")], false),
-            (&[lit("/"), PATH, lit("/edit")], &[lit("/x/"), SEG], true),
-        ];
-        for (a, b, expected) in cases {
+    fn the_index_serves_the_github_table() {
+        let table = include_str!("../benches/github_routes.txt");
+        let mut b = Map::builder();
+        let mut cases = Vec::new();
+        for line in table.lines().filter(|l| !l.is_empty()) {
+            let (method, pattern) = line.split_once(' ').unwrap();
+            let mut werkzeug = String::new();
+            let mut path = String::new();
+            for seg in pattern.split('/').skip(1) {
+                werkzeug.push('/');
+                path.push('/');
+                if let Some(n) = seg.strip_prefix("{*").and_then(|s| s.strip_suffix('}')) {
+                    werkzeug.push_str(&format!("<path:{n}>"));
+                    path.push_str("a/b");
+                } else if let Some(n) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    werkzeug.push_str(&format!("<{n}>"));
+                    path.push_str("x1");
+                } else {
+                    werkzeug.push_str(seg);
+                    path.push_str(seg);
+                }
+            }
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            b.push(Rule::new(werkzeug, line).methods([method.clone()]));
+            cases.push((path, method, line));
+        }
+        let map = b.build().unwrap();
+        let index = map.index.as_ref().unwrap();
+        let mut with_preceders = Vec::new();
+        for (_, di) in &index.domains {
+            {
+                for fr in &di.rules {
+                    if !fr.preceders.is_empty() {
+                        with_preceders.push((
+                            map.rules[fr.id as usize].rule.to_string(),
+                            fr.preceders.len(),
+                        ));
+                    }
+                }
+            }
+        }
+        assert_eq!(with_preceders, Vec::<(String, usize)>::new());
+        for (path, method, line) in &cases {
+            let key = crate::methods::MethodKey::new(method);
+            let mut values = crate::Values::new();
+            let req = Request {
+                domain: "",
+                path,
+                plain: true,
+                key,
+                websocket: false,
+            };
+            let id = match index.lookup(&map, &req, &mut values) {
+                super::Lookup::Hit(hit) => Some(hit.id),
+                _ => None,
+            };
             assert_eq!(
-                overlap(&Nfa::new(a), &Nfa::new(b)),
-                *expected,
-                "{a:?} vs {b:?}"
+                id.map(|id| map.rules[id as usize].rule.endpoint.as_str()),
+                Some(*line),
+                "{path}"
             );
         }
     }

@@ -413,6 +413,11 @@ impl MapBuilder {
             }
         }
 
+        for (id, providers) in default_providers.iter().enumerate() {
+            if !providers.is_empty() {
+                rules[id].post = true;
+            }
+        }
         let index = if settings.use_index {
             Some(Index::build(&rules, &trie))
         } else {
@@ -511,6 +516,42 @@ impl Map {
                 arguments.iter().all(|a| r.arguments.iter().any(|x| x == a))
             })
         })
+    }
+
+    /// Whether rules match on the whole host (`host` patterns).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let map = carafe_routing::Map::builder().host_matching(true).build().unwrap();
+    /// assert!(map.host_matching() && !map.subdomain_matching());
+    /// ```
+    pub fn host_matching(&self) -> bool {
+        self.settings.host_matching
+    }
+
+    /// Whether rules match on the subdomain (`subdomain` patterns); off when
+    /// host matching is on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(carafe_routing::Map::builder().build().unwrap().subdomain_matching());
+    /// ```
+    pub fn subdomain_matching(&self) -> bool {
+        self.settings.subdomain_matching
+    }
+
+    /// The configured server name (normalized), if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let map = carafe_routing::Map::builder().server_name("Example.com").build().unwrap();
+    /// assert_eq!(map.server_name(), Some("example.com"));
+    /// ```
+    pub fn server_name(&self) -> Option<&str> {
+        self.settings.server_name.as_deref()
     }
 
     /// Binds the map to a server name (Werkzeug's `Map.bind`): the host
@@ -622,5 +663,22 @@ impl fmt::Display for Map {
             write!(f, "<Rule {}>", r.rule)?;
         }
         f.write_str("])")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_and_matches_cross_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        fn send<T: Send>() {}
+        send_sync::<Map>();
+        send_sync::<MapAdapter<'static>>();
+        send::<crate::Match<'static>>();
+        send_sync::<crate::MatchError>();
+        send_sync::<crate::BuildError>();
+        send_sync::<crate::MapError>();
     }
 }

@@ -4,6 +4,7 @@
 //! the matchit index in `index.rs` is a shortcut that must agree with it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use crate::compile::{CompiledRule, DynPart, Part};
@@ -11,12 +12,73 @@ use crate::methods::{MethodKey, MethodSet};
 use crate::part::{Budget, match_part};
 use crate::value::Value;
 
+/// A fast hash for the static parts of rules (multiply-rotate over 8-byte
+/// words). The table's keys come from the rules, never from requests, so
+/// flooding it is not possible; requests only look up.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
 /// A state of the trie.
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    pub(crate) statics: HashMap<Box<str>, u32>,
+    /// The static child for the empty part, kept apart: comparing empty
+    /// keys means `memcmp` on a dangling pointer, which some `memcmp`s make
+    /// very slow.
+    empty: Option<u32>,
+    statics: FastMap<Box<str>, u32>,
     pub(crate) dynamic: Vec<(Arc<DynPart>, u32)>,
     pub(crate) rules: Vec<u32>,
+}
+
+impl State {
+    /// The static child for `key`.
+    #[inline]
+    pub(crate) fn static_child(&self, key: &str) -> Option<u32> {
+        if key.is_empty() {
+            self.empty
+        } else {
+            self.statics.get(key).copied()
+        }
+    }
+
+    /// Every static child, the empty one included.
+    pub(crate) fn static_children(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.empty
+            .map(|c| ("", c))
+            .into_iter()
+            .chain(self.statics.iter().map(|(k, v)| (&**k, *v)))
+    }
 }
 
 /// The trie of all matchable rules.
@@ -141,12 +203,17 @@ impl Trie {
     fn step(&mut self, from: u32, part: &Part) -> u32 {
         match part {
             Part::Static(s) => {
-                if let Some(&to) = self.states[from as usize].statics.get(s) {
+                if let Some(to) = self.states[from as usize].static_child(s) {
                     return to;
                 }
                 let to = self.states.len() as u32;
                 self.states.push(State::default());
-                self.states[from as usize].statics.insert(s.clone(), to);
+                let state = &mut self.states[from as usize];
+                if s.is_empty() {
+                    state.empty = Some(to);
+                } else {
+                    state.statics.insert(s.clone(), to);
+                }
                 to
             }
             Part::Dynamic(d) => {
@@ -205,7 +272,7 @@ impl Trie {
                     return Ok(Some(id));
                 }
             }
-            if let Some(&child) = state.statics.get("") {
+            if let Some(child) = state.empty {
                 for &id in &self.states[child as usize].rules {
                     let rule = &w.rules[id as usize];
                     if rule.rule.websocket == w.websocket && rule.allows(w.method) {
@@ -219,7 +286,7 @@ impl Trie {
             return Ok(None);
         }
         let part = parts.get(idx);
-        if let Some(&child) = state.statics.get(part)
+        if let Some(child) = state.static_child(part)
             && let Some(found) = self.walk(w, child, parts, idx + 1)?
         {
             return Ok(Some(found));
@@ -292,7 +359,8 @@ pub(crate) fn match_rule_parts<'p>(
         }
         match part {
             Part::Static(s) => {
-                if parts.get(idx) != &**s {
+                let part = parts.get(idx);
+                if part.len() != s.len() || (!s.is_empty() && part != &**s) {
                     return PartsMatch::No;
                 }
                 idx += 1;

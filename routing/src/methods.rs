@@ -3,7 +3,7 @@
 
 use http::Method;
 
-const STANDARD: [Method; 9] = [
+static STANDARD: [Method; 9] = [
     Method::GET,
     Method::HEAD,
     Method::POST,
@@ -19,7 +19,15 @@ pub(crate) const OPTIONS_BIT: u16 = 1 << 6;
 pub(crate) const HEAD_BIT: u16 = 1 << 1;
 pub(crate) const GET_BIT: u16 = 1;
 
+#[inline]
 fn bit(method: &Method) -> Option<u16> {
+    // The common methods first, without a loop.
+    if *method == Method::GET {
+        return Some(GET_BIT);
+    }
+    if *method == Method::POST {
+        return Some(1 << 2);
+    }
     STANDARD.iter().position(|m| m == method).map(|i| 1 << i)
 }
 
@@ -95,6 +103,11 @@ impl MethodSet {
                 self.ext.push(m.clone());
             }
         }
+    }
+
+    /// The set as a bit mask, if it has no extension method.
+    pub(crate) fn as_bits(&self) -> Option<u16> {
+        self.ext.is_empty().then_some(self.bits)
     }
 
     pub(crate) fn is_empty(&self) -> bool {

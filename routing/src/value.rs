@@ -36,7 +36,8 @@ pub enum Value<'a> {
     /// A UUID (`uuid`).
     Uuid(Uuid),
     /// Several values (custom converters; building with repeated query keys).
-    List(Vec<Value<'a>>),
+    /// Boxed so a `Value` stays three words.
+    List(Box<[Value<'a>]>),
     /// Anything else a custom converter produces; compared by identity.
     Custom(Arc<dyn Any + Send + Sync>),
 }
@@ -212,7 +213,9 @@ impl<'a> Value<'a> {
             Value::Float(x) => Value::Float(x),
             Value::Bool(b) => Value::Bool(b),
             Value::Uuid(u) => Value::Uuid(u),
-            Value::List(l) => Value::List(l.into_iter().map(Value::into_owned).collect()),
+            Value::List(l) => {
+                Value::List(l.into_vec().into_iter().map(Value::into_owned).collect())
+            }
             Value::Custom(c) => Value::Custom(c),
         }
     }

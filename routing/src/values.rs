@@ -1,8 +1,21 @@
 //! `Values`: the named values of a match, in rule order then defaults.
+//! Up to three values live inline (no allocation on the common match).
 
 use std::fmt;
 
 use crate::value::{FromValue, Value, ValueError};
+
+const INLINE: usize = 3;
+
+type Entry<'a> = (&'a str, Value<'a>);
+
+/// Up to [`INLINE`] entries in place (the first `len` are `Some`), or a
+/// vector.
+#[derive(Clone)]
+enum Storage<'a> {
+    Inline(u8, [Option<Entry<'a>>; INLINE]),
+    Heap(Vec<Entry<'a>>),
+}
 
 /// The values of a match: the rule's variables in rule order (host or
 /// subdomain variables first), then the rule's defaults.
@@ -23,9 +36,21 @@ use crate::value::{FromValue, Value, ValueError};
 /// assert_eq!(m.values().get_as::<u32>("n").unwrap(), 3);
 /// assert_eq!(m.values().get("lang"), Some(&Value::from("en")));
 /// ```
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone)]
 pub struct Values<'a> {
-    entries: Vec<(&'a str, Value<'a>)>,
+    storage: Storage<'a>,
+}
+
+impl Default for Values<'_> {
+    fn default() -> Self {
+        Values::new()
+    }
+}
+
+impl PartialEq for Values<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries().eq(other.entries())
+    }
 }
 
 impl<'a> Values<'a> {
@@ -38,13 +63,24 @@ impl<'a> Values<'a> {
     /// ```
     pub fn new() -> Self {
         Values {
-            entries: Vec::new(),
+            storage: Storage::Inline(0, [None, None, None]),
         }
     }
 
     pub(crate) fn with_capacity(n: usize) -> Self {
-        Values {
-            entries: Vec::with_capacity(n),
+        if n <= INLINE {
+            Values::new()
+        } else {
+            Values {
+                storage: Storage::Heap(Vec::with_capacity(n)),
+            }
+        }
+    }
+
+    fn entries(&self) -> Entries<'_, 'a> {
+        match &self.storage {
+            Storage::Inline(len, items) => Entries::Inline(items[..usize::from(*len)].iter()),
+            Storage::Heap(v) => Entries::Heap(v.iter()),
         }
     }
 
@@ -60,10 +96,7 @@ impl<'a> Values<'a> {
     /// assert_eq!(v.get("x"), None);
     /// ```
     pub fn get(&self, name: &str) -> Option<&Value<'a>> {
-        self.entries
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v)
+        self.entries().find(|(k, _)| *k == name).map(|(_, v)| v)
     }
 
     /// The value named `name`, converted to `T`.
@@ -99,11 +132,35 @@ impl<'a> Values<'a> {
     /// assert!(v.is_empty());
     /// ```
     pub fn take_as<T: FromValue>(&mut self, name: &str) -> Result<T, ValueError> {
-        match self.entries.iter().position(|(k, _)| *k == name) {
-            Some(i) => T::from_owned_value(self.entries.remove(i).1),
+        match self.remove(name) {
+            Some(v) => T::from_owned_value(v),
             None => Err(ValueError::Missing {
                 name: name.to_owned(),
             }),
+        }
+    }
+
+    /// Removes and returns the value named `name`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_routing::{Value, Values};
+    /// let mut v = Values::new();
+    /// v.insert("a", Value::Int(1));
+    /// v.insert("b", Value::Int(2));
+    /// assert_eq!(v.remove("a"), Some(Value::Int(1)));
+    /// assert_eq!(v.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["b"]);
+    /// ```
+    pub fn remove(&mut self, name: &str) -> Option<Value<'a>> {
+        let i = self.entries().position(|(k, _)| *k == name)?;
+        match &mut self.storage {
+            Storage::Inline(len, items) => {
+                items[i..].rotate_left(1);
+                *len -= 1;
+                items[INLINE - 1].take().map(|(_, v)| v)
+            }
+            Storage::Heap(v) => Some(v.remove(i).1),
         }
     }
 
@@ -132,14 +189,44 @@ impl<'a> Values<'a> {
     /// assert_eq!((v.len(), v.get("a")), (1, Some(&Value::Int(2))));
     /// ```
     pub fn insert(&mut self, name: &'a str, value: Value<'a>) {
-        match self.entries.iter_mut().find(|(k, _)| *k == name) {
+        let slot = match &mut self.storage {
+            Storage::Inline(_, items) => items.iter_mut().flatten().find(|(k, _)| *k == name),
+            Storage::Heap(v) => v.iter_mut().find(|(k, _)| *k == name),
+        };
+        match slot {
             Some(slot) => slot.1 = value,
-            None => self.entries.push((name, value)),
+            None => self.push(name, value),
         }
     }
 
+    /// Removes every value.
+    pub(crate) fn clear(&mut self) {
+        match &mut self.storage {
+            Storage::Inline(len, items) => {
+                *items = [None, None, None];
+                *len = 0;
+            }
+            Storage::Heap(v) => v.clear(),
+        }
+    }
+
+    #[inline]
     pub(crate) fn push(&mut self, name: &'a str, value: Value<'a>) {
-        self.entries.push((name, value));
+        match &mut self.storage {
+            Storage::Inline(len, items) => match items.get_mut(usize::from(*len)) {
+                Some(slot) => {
+                    *slot = Some((name, value));
+                    *len += 1;
+                }
+                None => {
+                    let mut v = Vec::with_capacity(INLINE * 2);
+                    v.extend(items.iter_mut().filter_map(Option::take));
+                    v.push((name, value));
+                    self.storage = Storage::Heap(v);
+                }
+            },
+            Storage::Heap(v) => v.push((name, value)),
+        }
     }
 
     /// The number of values.
@@ -150,7 +237,10 @@ impl<'a> Values<'a> {
     /// assert_eq!(carafe_routing::Values::new().len(), 0);
     /// ```
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.storage {
+            Storage::Inline(len, _) => usize::from(*len),
+            Storage::Heap(v) => v.len(),
+        }
     }
 
     /// Whether there are no values.
@@ -161,7 +251,7 @@ impl<'a> Values<'a> {
     /// assert!(carafe_routing::Values::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// The values in order, as `(name, value)`.
@@ -173,8 +263,8 @@ impl<'a> Values<'a> {
     /// v.insert("a", 1.into());
     /// assert_eq!(v.iter().count(), 1);
     /// ```
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'a str, &Value<'a>)> + '_ {
-        self.entries.iter().map(|(k, v)| (*k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &Value<'a>)> + '_ {
+        self.entries().map(|(k, v)| (*k, v))
     }
 
     /// Owned copies of the names and values, independent of the map and
@@ -188,25 +278,102 @@ impl<'a> Values<'a> {
     /// assert_eq!(v.to_owned_vec(), vec![("a".to_string(), carafe_routing::Value::Int(1))]);
     /// ```
     pub fn to_owned_vec(&self) -> Vec<(String, Value<'static>)> {
-        self.entries
-            .iter()
+        self.entries()
             .map(|(k, v)| ((*k).to_owned(), v.clone().into_owned()))
             .collect()
+    }
+
+    /// The values alone, in order (names are dropped).
+    pub(crate) fn into_values(self) -> impl Iterator<Item = Value<'a>> {
+        self.into_iter().map(|(_, v)| v)
+    }
+}
+
+/// Iterates over owned `(name, value)` pairs.
+pub struct IntoIter<'a> {
+    inner: IntoIterInner<'a>,
+}
+
+enum IntoIterInner<'a> {
+    Inline(std::iter::Flatten<std::array::IntoIter<Option<Entry<'a>>, INLINE>>),
+    Heap(std::vec::IntoIter<Entry<'a>>),
+}
+
+/// Borrowing iteration over the entries.
+enum Entries<'s, 'a> {
+    Inline(std::slice::Iter<'s, Option<Entry<'a>>>),
+    Heap(std::slice::Iter<'s, Entry<'a>>),
+}
+
+impl<'s, 'a> Iterator for Entries<'s, 'a> {
+    type Item = &'s Entry<'a>;
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Entries::Inline(it) => it.next()?.as_ref(),
+            Entries::Heap(it) => it.next(),
+        }
+    }
+}
+
+impl fmt::Debug for IntoIter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IntoIter(..)")
+    }
+}
+
+impl<'a> Iterator for IntoIter<'a> {
+    type Item = (&'a str, Value<'a>);
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.inner {
+            IntoIterInner::Inline(it) => it.next(),
+            IntoIterInner::Heap(it) => it.next(),
+        }
     }
 }
 
 impl<'a> IntoIterator for Values<'a> {
     type Item = (&'a str, Value<'a>);
-    type IntoIter = std::vec::IntoIter<(&'a str, Value<'a>)>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+    type IntoIter = IntoIter<'a>;
+    fn into_iter(self) -> IntoIter<'a> {
+        IntoIter {
+            inner: match self.storage {
+                Storage::Inline(_, items) => IntoIterInner::Inline(items.into_iter().flatten()),
+                Storage::Heap(v) => IntoIterInner::Heap(v.into_iter()),
+            },
+        }
     }
 }
 
 impl fmt::Debug for Values<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.entries.iter().map(|(k, v)| (k, v)))
+            .entries(self.entries().map(|(k, v)| (k, v)))
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spills_to_the_heap_and_keeps_order() {
+        let names = ["a", "b", "c", "d", "e", "f"];
+        let mut v = Values::new();
+        for (i, n) in names.iter().enumerate() {
+            v.push(n, Value::Int(i as i64));
+        }
+        assert_eq!(v.len(), 6);
+        assert_eq!(v.iter().map(|(k, _)| k).collect::<Vec<_>>(), names);
+        assert_eq!(v.remove("c"), Some(Value::Int(2)));
+        let mut small = Values::new();
+        small.push("x", Value::Int(1));
+        small.push("y", Value::Int(2));
+        assert_eq!(small.remove("x"), Some(Value::Int(1)));
+        assert_eq!(
+            small.into_iter().collect::<Vec<_>>(),
+            [("y", Value::Int(2))]
+        );
     }
 }

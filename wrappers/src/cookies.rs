@@ -281,6 +281,19 @@ mod tests {
         );
     }
 
+    // Werkzeug test_cookie_unicode_parsing: Firefox sends a Unicode cookie
+    // as raw UTF-8 bytes (which WSGI shows as latin-1 text "fÃ¶").
+    #[test]
+    fn werkzeug_unicode_cookie_bytes() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            http::HeaderValue::from_bytes("fö=fö".as_bytes()).unwrap(),
+        );
+        let cookies = parse_cookie_headers(&headers, 100).unwrap();
+        assert_eq!(cookies.get("fö").unwrap(), "fö");
+    }
+
     // The attack corpus' cookie-nameless-host-prefix.http.
     #[test]
     fn nameless_cookie_cannot_plant_a_host_prefixed_one() {

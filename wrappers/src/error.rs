@@ -508,3 +508,92 @@ impl std::error::Error for ExtractError {
         }
     }
 }
+
+/// The `HttpError` of a request-parsing error: its status, and its message
+/// (which names the limit that fired) as the description the client sees.
+/// A server-side failure (a 5xx) keeps Werkzeug's generic description, so
+/// paths and I/O details stay out of the page.
+fn into_http_error<E>(error: E, status: StatusCode) -> crate::HttpError
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let http_error = crate::HttpError::new(status);
+    if status.is_server_error() {
+        return http_error.with_source(error);
+    }
+    let message = error.to_string();
+    let mut chars = message.chars();
+    let description = match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    };
+    http_error.with_description(description).with_source(error)
+}
+
+macro_rules! into_http_error {
+    ($($error:ident),*) => {
+        $(
+            impl From<$error> for crate::HttpError {
+                /// The error's status; its message, naming the limit or the
+                /// defect, as the description.
+                fn from(error: $error) -> Self {
+                    let status = error.status();
+                    into_http_error(error, status)
+                }
+            }
+        )*
+    };
+}
+
+into_http_error!(QueryError, CookieError, FormError, JsonError, ExtractError);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::HttpError;
+
+    #[test]
+    fn parse_errors_become_http_errors_naming_the_limit() {
+        let error = HttpError::from(FormError::TooManyParts { limit: 1000 });
+        assert_eq!(error.status(), 413);
+        assert_eq!(
+            error.description(),
+            Some("Multipart body has more than max_form_parts (1000) parts.")
+        );
+        let error = HttpError::from(CookieError::HeaderTooLarge {
+            size: 9000,
+            limit: 8190,
+        });
+        assert_eq!(error.status(), 431);
+        assert!(
+            error
+                .description()
+                .unwrap()
+                .contains("max_cookie_header_size (8190 bytes)")
+        );
+        let error = HttpError::from(QueryError::TooManyFields { limit: 5 });
+        assert_eq!(error.status(), 400);
+        let error = HttpError::from(JsonError::UnsupportedMediaType {
+            mimetype: "text/plain".into(),
+        });
+        assert_eq!(error.status(), 415);
+        assert_eq!(
+            error.description(),
+            Some("Expected a json body, got content type text/plain.")
+        );
+    }
+
+    #[test]
+    fn server_side_failures_keep_their_details_private() {
+        let spool = FormError::Spool(Arc::new(std::io::Error::other("/tmp/.tmpXYZ: disk full")));
+        let error = HttpError::from(spool);
+        assert_eq!(error.status(), 500);
+        assert!(!error.html().contains("disk full"));
+        assert!(
+            std::error::Error::source(&error)
+                .unwrap()
+                .to_string()
+                .contains("disk full")
+        );
+    }
+}

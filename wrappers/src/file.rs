@@ -9,7 +9,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::HeaderMap;
 use http::header::CONTENT_TYPE;
-use tempfile::NamedTempFile;
+use tempfile::{NamedTempFile, TempPath};
 
 use crate::MultiDict;
 use crate::options_header::OptionsHeader;
@@ -54,7 +54,9 @@ pub struct FileStorage {
 #[derive(Clone)]
 enum Content {
     Memory(Bytes),
-    Spooled(Arc<NamedTempFile>),
+    /// The path of the temporary file (closed, so a request with many spooled
+    /// files holds no file descriptors; deleted with the last clone).
+    Spooled(Arc<TempPath>),
 }
 
 impl FileStorage {
@@ -150,10 +152,28 @@ impl FileStorage {
     /// # Errors
     ///
     /// When the temporary file cannot be reopened.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use carafe_wrappers::test::{FileUpload, RequestBuilder};
+    /// use carafe_wrappers::Limits;
+    ///
+    /// let request = RequestBuilder::post("/")
+    ///     .file("f", FileUpload::new("big.bin", vec![7u8; 4096]))
+    ///     .limits(Limits::default().with_file_memory_threshold(1024))
+    ///     .build();
+    /// let file = request.files().unwrap().get("f").unwrap();
+    /// assert!(file.is_spooled());
+    /// let mut content = Vec::new();
+    /// file.reader().unwrap().read_to_end(&mut content).unwrap();
+    /// assert_eq!(content, vec![7u8; 4096]);
+    /// ```
     pub fn reader(&self) -> io::Result<FileReader> {
         Ok(match &self.content {
             Content::Memory(bytes) => FileReader::Memory(Cursor::new(bytes.clone())),
-            Content::Spooled(file) => FileReader::File(file.reopen()?),
+            Content::Spooled(path) => FileReader::File(File::open(&**path)?),
         })
     }
 
@@ -165,7 +185,7 @@ impl FileStorage {
     pub fn bytes(&self) -> io::Result<Bytes> {
         match &self.content {
             Content::Memory(bytes) => Ok(bytes.clone()),
-            Content::Spooled(file) => std::fs::read(file.path()).map(Bytes::from),
+            Content::Spooled(path) => std::fs::read(&**path).map(Bytes::from),
         }
     }
 
@@ -193,7 +213,7 @@ impl FileStorage {
                 std::fs::write(path, bytes)?;
                 Ok(bytes.len() as u64)
             }
-            Content::Spooled(file) => std::fs::copy(file.path(), path),
+            Content::Spooled(temp) => std::fs::copy(&**temp, path),
         }
     }
 }
@@ -247,7 +267,8 @@ pub(crate) struct Spooled {
 /// Receives a file's chunks: in memory up to a budget shared by the request's
 /// files, then in a temporary file.
 pub(crate) struct SpoolWriter {
-    memory: Vec<u8>,
+    /// The chunks kept in memory (joined once, at the end).
+    memory: Vec<Bytes>,
     file: Option<io::BufWriter<NamedTempFile>>,
     size: u64,
 }
@@ -263,33 +284,35 @@ impl SpoolWriter {
 
     /// Appends `chunk`; `memory_left` is what the request may still keep in
     /// memory (the writer takes what it keeps from it).
-    pub(crate) fn write(&mut self, chunk: &[u8], memory_left: &mut usize) -> io::Result<()> {
+    pub(crate) fn write(&mut self, chunk: Bytes, memory_left: &mut usize) -> io::Result<()> {
         self.size += chunk.len() as u64;
         let file = match self.file.as_mut() {
             Some(file) => file,
             None if chunk.len() <= *memory_left => {
                 *memory_left -= chunk.len();
-                self.memory.extend_from_slice(chunk);
+                self.memory.push(chunk);
                 return Ok(());
             }
             None => {
                 let mut file = io::BufWriter::with_capacity(64 * 1024, NamedTempFile::new()?);
-                file.write_all(&self.memory)?;
-                *memory_left += self.memory.len();
-                self.memory = Vec::new();
+                for kept in self.memory.drain(..) {
+                    *memory_left += kept.len();
+                    file.write_all(&kept)?;
+                }
                 self.file.insert(file)
             }
         };
-        file.write_all(chunk)
+        file.write_all(&chunk)
     }
 
     pub(crate) fn finish(self) -> io::Result<Spooled> {
         let content = match self.file {
-            None => Content::Memory(Bytes::from(self.memory)),
+            // Always a copy: a chunk may be a slice of a larger buffer of the
+            // parser, which it would keep alive.
+            None => Content::Memory(Bytes::from(self.memory.concat())),
             Some(file) => {
-                let mut file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
-                file.as_file_mut().flush()?;
-                Content::Spooled(Arc::new(file))
+                let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
+                Content::Spooled(Arc::new(file.into_temp_path()))
             }
         };
         Ok(Spooled {
@@ -307,7 +330,9 @@ mod tests {
         let mut left = budget;
         let mut writer = SpoolWriter::new();
         for chunk in chunks {
-            writer.write(chunk, &mut left).unwrap();
+            writer
+                .write(Bytes::copy_from_slice(chunk), &mut left)
+                .unwrap();
         }
         let spooled = writer.finish().unwrap();
         let file = FileStorage::new("f".into(), "f.bin".into(), HeaderMap::new(), spooled);
@@ -351,7 +376,7 @@ mod tests {
         let Content::Spooled(temp) = &file.content else {
             panic!("expected a spooled file");
         };
-        let path = temp.path().to_owned();
+        let path = temp.to_path_buf();
         let clone = file.clone();
         drop(file);
         assert!(path.exists());

@@ -12,6 +12,46 @@
 //! assert_eq!(response.status(), 200);
 //! ```
 //!
+//! # Reading a request
+//!
+//! A [`Request`] parses on first use and caches: [`Request::args`] (the
+//! query, an ordered [`MultiDict`]), [`Request::form`] and [`Request::files`]
+//! (urlencoded or multipart; uploads are [`FileStorage`], spooled to disk past
+//! a threshold), [`Request::cookies`], [`Request::get_data`],
+//! [`Request::json`], and typed extraction into serde structs
+//! ([`Request::args_as`], [`Request::form_as`]). URL pieces follow Werkzeug
+//! ([`Request::path`], [`Request::url`], [`Request::root_url`], ...). Every
+//! parser applies the [`Limits`] and fails with an error that knows its
+//! status and names the limit; `?` turns it into an [`HttpError`].
+//! [`test::Client`] drives an application in process.
+//!
+//! ```
+//! use carafe_wrappers::test::{Client, FileUpload};
+//! use carafe_wrappers::{HttpError, Request, Response};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Upload { title: String, public: Option<bool> }
+//!
+//! fn upload(request: &Request) -> Result<Response, HttpError> {
+//!     let form: Upload = request.form_as()?;
+//!     let photo = request.files()?.get("photo").ok_or_else(HttpError::bad_request)?;
+//!     Ok(Response::text(format!(
+//!         "{} ({} bytes, public: {:?}) saved as {}",
+//!         form.title, photo.size(), form.public, photo.secure_filename()
+//!     )))
+//! }
+//!
+//! let client = Client::new(|request: Request| {
+//!     upload(&request).unwrap_or_else(|error| error.into_response_for(&request))
+//! });
+//! let response = client
+//!     .post("/upload")
+//!     .form([("title", "Beach"), ("public", "on")])
+//!     .file("photo", FileUpload::new("../../beach photo.jpg", &b"\xff\xd8\xff"[..]))
+//!     .send();
+//! assert_eq!(response.text(), "Beach (3 bytes, public: Some(true)) saved as beach_photo.jpg");
+//! ```
+//!
 //! # Answering
 //!
 //! Responses are built by constructors named for intent ([`Response::text`],

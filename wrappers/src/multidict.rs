@@ -77,12 +77,33 @@ impl<V> MultiDict<V> {
     }
 
     /// Adds a value for `key` after the existing ones.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::MultiDict;
+    ///
+    /// let mut dict = MultiDict::new();
+    /// dict.append("a", 1);
+    /// dict.append("a", 2);
+    /// assert_eq!(dict.get_all("a").collect::<Vec<_>>(), [&1, &2]);
+    /// ```
     pub fn append(&mut self, key: impl Into<String>, value: V) {
         self.items.push((key.into(), value));
     }
 
     /// Replaces every value of `key` with `value` (kept at the position of the
     /// first old value, or appended).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::MultiDict;
+    ///
+    /// let mut dict: MultiDict = [("a", "1"), ("b", "2"), ("a", "3")].into_iter().collect();
+    /// dict.insert("a", "x".to_owned());
+    /// assert_eq!(dict.iter().collect::<Vec<_>>(), [("a", &"x".to_owned()), ("b", &"2".to_owned())]);
+    /// ```
     pub fn insert(&mut self, key: impl Into<String>, value: V) {
         let key = key.into();
         match self.items.iter().position(|(k, _)| *k == key) {
@@ -99,6 +120,16 @@ impl<V> MultiDict<V> {
     }
 
     /// Removes every value of `key` and returns them in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::MultiDict;
+    ///
+    /// let mut dict: MultiDict = [("a", "1"), ("b", "2"), ("a", "3")].into_iter().collect();
+    /// assert_eq!(dict.remove("a"), ["1", "3"]);
+    /// assert!(!dict.contains_key("a"));
+    /// ```
     pub fn remove(&mut self, key: &str) -> Vec<V> {
         let mut removed = Vec::new();
         let mut kept = Vec::with_capacity(self.items.len());

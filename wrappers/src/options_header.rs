@@ -5,9 +5,12 @@
 //! tokens or quoted strings (with `\"`, `\\` and the HTML form `%22` escapes);
 //! RFC 2231 `key*=charset'lang'percent-encoded` values (ASCII, UTF-8 and
 //! ISO-8859-1 only) and `key*0`, `key*1` continuations are joined; invalid
-//! parts are skipped. Total: any input gives a value, never a panic.
+//! parts are skipped. Total: any input gives a value, never a panic. The
+//! parsing itself is `headers::syntax::parse_options`, which the typed
+//! headers (`Accept`) share; this type adds the multi-dict view.
 
 use crate::MultiDict;
+use crate::headers::syntax::parse_options;
 
 /// A parsed options header: the value before the first `;` and its parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -19,44 +22,12 @@ pub(crate) struct OptionsHeader {
 }
 
 impl OptionsHeader {
-    /// Parses `header`.
+    /// Parses `header` (with [`parse_options`], shared with the typed headers).
     pub(crate) fn parse(header: &str) -> Self {
-        let (value, rest) = header.split_once(';').unwrap_or((header, ""));
-        let value = value.trim().to_owned();
-        let rest = rest.trim();
+        let (value, options) = parse_options(header);
         let mut params = MultiDict::new();
-        if value.is_empty() || rest.is_empty() {
-            return Self { value, params };
-        }
-        let mut charset: Option<String> = None;
-        for (key, raw) in raw_parts(rest) {
-            let (mut key, mut raw) = (key, raw.to_owned());
-            if let Some(stripped) = key.strip_suffix('*') {
-                key = stripped.to_owned();
-                if let Some((declared, encoded)) = split_charset(&raw) {
-                    let declared = declared.to_ascii_lowercase();
-                    raw = encoded.to_owned();
-                    if !declared.is_empty() {
-                        charset = Some(declared);
-                    }
-                }
-                if let Some(decoded) = charset.as_deref().and_then(|c| percent_decode(&raw, c)) {
-                    raw = decoded;
-                }
-            }
-            if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
-                raw = raw[1..raw.len() - 1]
-                    .replace("\\\\", "\\")
-                    .replace("\\\"", "\"")
-                    .replace("%22", "\"");
-            }
-            match continuation(&key) {
-                Some(base) => {
-                    let joined = format!("{}{raw}", params.get(base).map_or("", String::as_str));
-                    params.insert(base.to_owned(), joined);
-                }
-                None => params.insert(key, raw),
-            }
+        for (key, value) in options {
+            params.insert(key, value);
         }
         Self { value, params }
     }
@@ -69,76 +40,6 @@ impl OptionsHeader {
     /// A parameter, by lowercase key.
     pub(crate) fn param(&self, key: &str) -> Option<&str> {
         self.params.get(key).map(String::as_str)
-    }
-}
-
-fn is_token(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
-}
-
-/// Splits `rest` into `(lowercase key, raw value)` pairs, skipping invalid ones.
-fn raw_parts(mut rest: &str) -> Vec<(String, &str)> {
-    let mut parts = Vec::new();
-    loop {
-        let key_len = rest.bytes().take_while(|&b| is_token(b)).count();
-        if key_len > 0 && rest.as_bytes().get(key_len) == Some(&b'=') {
-            let key = rest[..key_len].to_ascii_lowercase();
-            rest = &rest[key_len + 1..];
-            let token_len = rest.bytes().take_while(|&b| is_token(b)).count();
-            if token_len > 0 {
-                parts.push((key, &rest[..token_len]));
-            } else if rest.starts_with('"') {
-                let bytes = rest.as_bytes();
-                let mut pos = 1;
-                while pos < bytes.len() {
-                    match bytes[pos] {
-                        b'\\' if matches!(bytes.get(pos + 1), Some(b'\\' | b'"')) => pos += 2,
-                        b'"' => {
-                            parts.push((key, &rest[..=pos]));
-                            rest = &rest[pos + 1..];
-                            break;
-                        }
-                        _ => pos += 1,
-                    }
-                }
-            }
-        }
-        match rest.find(';') {
-            Some(end) => rest = rest[end + 1..].trim_start(),
-            None => break,
-        }
-    }
-    parts
-}
-
-/// `charset'language'value` → `(charset, value)`, when well formed.
-fn split_charset(raw: &str) -> Option<(&str, &str)> {
-    let (charset, rest) = raw.split_once('\'')?;
-    let (language, value) = rest.split_once('\'')?;
-    let plain = |s: &str| s.bytes().all(|b| is_token(b) && b != b'\'');
-    (plain(charset) && plain(language) && !value.is_empty() && value.bytes().all(is_token))
-        .then_some((charset, value))
-}
-
-/// `key*0` → `key` (an RFC 2231 continuation).
-fn continuation(key: &str) -> Option<&str> {
-    let digits = key.bytes().rev().take_while(u8::is_ascii_digit).count();
-    let base = key[..key.len() - digits].strip_suffix('*')?;
-    (digits > 0).then_some(base)
-}
-
-fn percent_decode(raw: &str, charset: &str) -> Option<String> {
-    let bytes: Vec<u8> = percent_encoding::percent_decode_str(raw).collect();
-    match charset {
-        "utf-8" => Some(String::from_utf8_lossy(&bytes).into_owned()),
-        "ascii" | "us-ascii" => Some(
-            bytes
-                .iter()
-                .map(|&b| if b.is_ascii() { b as char } else { '\u{FFFD}' })
-                .collect(),
-        ),
-        "iso-8859-1" => Some(bytes.iter().map(|&b| b as char).collect()),
-        _ => None,
     }
 }
 

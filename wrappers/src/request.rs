@@ -4,6 +4,7 @@ mod convert;
 mod extract;
 mod form;
 mod json;
+mod locals;
 mod url;
 
 use std::cell::{OnceCell, RefCell};
@@ -70,6 +71,7 @@ struct Cache {
     cookies: OnceCell<Result<MultiDict, CookieError>>,
     data: RefCell<DataState>,
     form: OnceCell<Result<FormData, FormError>>,
+    locals: locals::Locals,
 }
 
 impl Request {
@@ -341,6 +343,15 @@ impl Request {
 
     /// The `Content-Length` header as a number (`None` when absent or not a
     /// number).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::test::RequestBuilder;
+    ///
+    /// assert_eq!(RequestBuilder::post("/").body("abc").build().content_length(), Some(3));
+    /// assert_eq!(RequestBuilder::post("/").body("abc").chunked().build().content_length(), None);
+    /// ```
     pub fn content_length(&self) -> Option<u64> {
         self.head
             .headers
@@ -393,6 +404,12 @@ mod tests {
     fn path_stays_percent_encoded() {
         let request = Request::get("/files/a%2Fb%20c");
         assert_eq!(request.path_info(), "/files/a%2Fb%20c");
+    }
+
+    #[test]
+    fn requests_move_between_threads() {
+        fn assert_send<T: Send + 'static>() {}
+        assert_send::<Request>();
     }
 
     #[test]

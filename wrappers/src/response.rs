@@ -217,7 +217,7 @@ impl Response {
         Self::try_json(value).unwrap_or_else(|error| {
             crate::HttpError::internal_server_error()
                 .with_source(error)
-                .into_response()
+                .into_page()
         })
     }
 
@@ -500,6 +500,8 @@ impl Response {
     ///   stay those of the GET response. A server must not recompute
     ///   `Content-Length` from the now empty body.
     /// - `Location` stays as given (no absolutising, as Werkzeug ≥ 2.1).
+    /// - Calling it again is harmless: an application may finish its
+    ///   responses itself and the server still calls it.
     ///
     /// # Examples
     ///
@@ -511,6 +513,8 @@ impl Response {
     /// response.prepare_for(&Method::HEAD);
     /// assert_eq!(response.headers()["content-length"], "11");
     /// assert!(matches!(response.body(), ResponseBody::Empty));
+    /// response.prepare_for(&Method::HEAD);
+    /// assert_eq!(response.headers()["content-length"], "11");
     /// ```
     pub fn prepare_for(&mut self, method: &Method) {
         let status = self.head.status;
@@ -529,7 +533,14 @@ impl Response {
             return;
         }
         self.head.headers.remove(TRANSFER_ENCODING);
-        if let Some(length) = self.body.length() {
+        // A HEAD response already finished (empty body, `Content-Length` of
+        // the GET body) keeps its length: calling this twice is harmless.
+        let finished_head = method == Method::HEAD
+            && matches!(self.body, ResponseBody::Empty)
+            && self.head.headers.contains_key(CONTENT_LENGTH);
+        if let Some(length) = self.body.length()
+            && !finished_head
+        {
             self.head
                 .headers
                 .insert(CONTENT_LENGTH, HeaderValue::from(length));

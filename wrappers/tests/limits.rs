@@ -258,3 +258,65 @@ fn errors_are_given_again_on_later_calls() {
     assert_eq!(request.form().unwrap_err().to_string(), first);
     assert_eq!(request.files().unwrap_err().to_string(), first);
 }
+
+/// A handler in the usual shape: parse errors turn into `HttpError` with `?`.
+fn upload(request: &Request) -> Result<carafe_wrappers::Response, carafe_wrappers::HttpError> {
+    let title = request.form()?.get("title").cloned().unwrap_or_default();
+    let files = request.files()?.len();
+    let page: u32 = request
+        .args_as::<std::collections::HashMap<String, u32>>()?
+        .get("page")
+        .copied()
+        .unwrap_or(1);
+    Ok(carafe_wrappers::Response::text(format!(
+        "{title}: {files} files, page {page}"
+    )))
+}
+
+#[test]
+fn parse_errors_reach_the_client_as_error_pages_naming_the_limit() {
+    let client = carafe_wrappers::test::Client::new(|request: Request| {
+        upload(&request).unwrap_or_else(|error| error.into_response_for(&request))
+    });
+    let ok = client
+        .post("/?page=2")
+        .form([("title", "t")])
+        .file("f", FileUpload::new("a", "x"))
+        .send();
+    assert_eq!(ok.text(), "t: 1 files, page 2");
+
+    let fields: Vec<(String, String)> = (0..1001)
+        .map(|i| (format!("f{i}"), "v".to_owned()))
+        .collect();
+    let too_many = client
+        .post("/")
+        .form(fields)
+        .file("f", FileUpload::new("a", "x"))
+        .send();
+    assert_eq!(too_many.status(), 413);
+    assert!(
+        too_many
+            .text()
+            .contains("Multipart body has more than max_form_parts (1000) parts."),
+        "{}",
+        too_many.text()
+    );
+
+    let bad_page = client.post("/?page=two").form([("title", "t")]).send();
+    assert_eq!(bad_page.status(), 400);
+    assert!(
+        bad_page.text().contains("field `page`"),
+        "{}",
+        bad_page.text()
+    );
+
+    let json = client
+        .post("/")
+        .header("accept", "application/json")
+        .body("--x\r\n")
+        .content_type("multipart/form-data; boundary=x")
+        .send();
+    assert_eq!(json.status(), 400);
+    assert_eq!(json.header("content-type"), Some("application/json"));
+    assert!(json.text().contains("closing boundary"), "{}", json.text());
+}

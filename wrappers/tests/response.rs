@@ -309,3 +309,29 @@ fn cookie_errors_leave_the_response_alone() {
             .is_ok()
     );
 }
+
+// What `set_cookie` writes, the request side's `parse_cookie` (Werkzeug's
+// rules) reads back unchanged, injection attempts included.
+#[test]
+fn cookies_round_trip_through_the_request_parser() {
+    for value in [
+        "a\r\nX-Injected: 1",
+        "a; Domain=evil.example; Path=/",
+        "\u{2603} snow",
+        "q\"uo\\te",
+        "foo,bar",
+        "plain",
+        "",
+    ] {
+        let header = SetCookie::new("c", value).to_header_value().unwrap();
+        let pair = header
+            .to_str()
+            .unwrap()
+            .split("; HttpOnly")
+            .next()
+            .unwrap()
+            .to_owned();
+        let parsed = carafe_wrappers::cookies::parse_cookie(&pair);
+        assert_eq!(parsed.get("c").unwrap(), value, "{pair}");
+    }
+}

@@ -254,3 +254,26 @@ fn a_request_built_alone_is_the_same_request() {
     assert_eq!(request.headers()["content-length"], "3");
     assert_eq!(request.form().unwrap().get("a").unwrap(), "b");
 }
+
+#[test]
+fn responses_are_finished_as_a_server_finishes_them() {
+    let client = Client::new(|_: Request| Response::text("hello"));
+    let head = client.request(http::Method::HEAD, "/").send();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert!(head.body().is_empty(), "HEAD has no body");
+    assert_eq!(
+        head.headers()["content-length"],
+        "5",
+        "but keeps the length"
+    );
+
+    let get = client.request(http::Method::GET, "/").send();
+    assert_eq!(get.text(), "hello");
+    assert_eq!(get.headers()["content-length"], "5");
+
+    let no_content =
+        Client::new(|_: Request| Response::text("dropped").with_status(StatusCode::NO_CONTENT));
+    let response = no_content.request(http::Method::GET, "/").send();
+    assert!(response.body().is_empty());
+    assert!(response.headers().get("content-length").is_none());
+}

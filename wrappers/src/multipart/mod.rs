@@ -96,20 +96,20 @@ pub fn parse(
                 limit: limits.max_form_parts(),
             });
         }
-        let headers = field.headers().clone();
-        if header_block_size(&headers) > limits.max_part_header_size() {
+        if header_block_size(field.headers()) > limits.max_part_header_size() {
             return Err(FormError::PartHeaderTooLarge {
                 limit: limits.max_part_header_size(),
             });
         }
-        let (name, filename) = disposition(&headers)?;
+        let (name, filename) = disposition(field.headers())?;
 
         match filename {
             Some(filename) => {
+                let headers = field.headers().clone();
                 let mut writer = SpoolWriter::new();
                 while let Some(chunk) = block_on(field.chunk()).map_err(|e| map_error(e, limits))? {
                     writer
-                        .write(&chunk, &mut file_memory_left)
+                        .write(chunk, &mut file_memory_left)
                         .map_err(|e| FormError::Spool(Arc::new(e)))?;
                 }
                 let spooled = writer.finish().map_err(|e| FormError::Spool(Arc::new(e)))?;
@@ -129,9 +129,10 @@ pub fn parse(
                     }
                     value.extend_from_slice(&chunk);
                 }
-                let text = decode_text(value, &headers).ok_or_else(|| FormError::InvalidUtf8 {
-                    field: name.clone(),
-                })?;
+                let text =
+                    decode_text(value, field.headers()).ok_or_else(|| FormError::InvalidUtf8 {
+                        field: name.clone(),
+                    })?;
                 form.append(name, text);
             }
         }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::Stream;
 
 /// How many bytes one read hands to multer (Werkzeug's buffer size).
@@ -114,20 +114,22 @@ impl Stream for ChunkStream<'_> {
             cx.waker().wake_by_ref();
             return Poll::Pending;
         }
-        // Fill the chunk (fewer, fuller chunks for multer), stopping at the end.
-        let mut chunk = BytesMut::zeroed(CHUNK_SIZE);
-        let mut read = 0;
-        while read < CHUNK_SIZE {
-            match this.reader.read(&mut chunk[read..]) {
-                Ok(0) => break,
-                Ok(n) => read += n,
+        // Fill a chunk (fewer, fuller chunks for multer), stopping at the end.
+        // `read_to_end` fills the spare capacity of the vector (without
+        // zeroing it first for readers that support that, such as slices),
+        // and the vector becomes the chunk without a copy.
+        let mut chunk = Vec::with_capacity(CHUNK_SIZE);
+        let mut limited = (&mut *this.reader).take(CHUNK_SIZE as u64);
+        let read = loop {
+            match limited.read_to_end(&mut chunk) {
+                Ok(_) => break chunk.len(),
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
                 Err(error) => {
                     this.done = true;
                     return Poll::Ready(Some(Err(StreamError::Read(error))));
                 }
             }
-        }
+        };
         if read == 0 {
             this.done = true;
             return Poll::Ready(None);
@@ -139,9 +141,8 @@ impl Stream for ChunkStream<'_> {
                 return Poll::Ready(Some(Err(StreamError::HeaderBudget)));
             }
         }
-        chunk.truncate(read);
         this.yield_next = true;
-        Poll::Ready(Some(Ok(chunk.freeze())))
+        Poll::Ready(Some(Ok(Bytes::from(chunk))))
     }
 }
 

@@ -67,6 +67,16 @@ impl Request {
     /// # Errors
     ///
     /// As [`json`](Self::json), without the 415.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::test::RequestBuilder;
+    ///
+    /// let request = RequestBuilder::post("/").body("[1, 2]").content_type("text/plain").build();
+    /// assert_eq!(request.json::<Vec<u8>>().unwrap_err().status(), 415);
+    /// assert_eq!(request.force_json::<Vec<u8>>().unwrap(), [1, 2]);
+    /// ```
     pub fn force_json<T: DeserializeOwned>(&self) -> Result<T, JsonError> {
         let data = self.get_data()?;
         serde_json::from_slice(&data).map_err(|error| {

@@ -56,6 +56,16 @@ impl Request {
     /// The mount point, percent-decoded, without a trailing slash (Werkzeug's
     /// `root_path`, also known as `script_root`; the raw value is
     /// [`script_root`](Self::script_root)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::test::RequestBuilder;
+    ///
+    /// let request = RequestBuilder::get("/my%20app/x").script_root("/my%20app").build();
+    /// assert_eq!(request.script_root(), "/my%20app");
+    /// assert_eq!(request.root_path(), "/my app");
+    /// ```
     pub fn root_path(&self) -> String {
         decode(self.script_root.trim_end_matches('/'))
     }
@@ -102,6 +112,14 @@ impl Request {
     }
 
     /// The URL without the query string.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::Request;
+    ///
+    /// assert_eq!(Request::get("http://h.example/a?b=c").base_url(), "http://h.example/a");
+    /// ```
     pub fn base_url(&self) -> String {
         let mut url = self.root_url();
         url.push_str(&iri(
@@ -114,6 +132,15 @@ impl Request {
 
     /// The scheme, host and mount point, ending with `/`: the root the
     /// application is reached at (Werkzeug's `root_url` / `url_root`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::test::RequestBuilder;
+    ///
+    /// let request = RequestBuilder::get("https://h.example/shop/cart").script_root("/shop").build();
+    /// assert_eq!(request.root_url(), "https://h.example/shop/");
+    /// ```
     pub fn root_url(&self) -> String {
         let mut url = format!("{}://{}", self.scheme, self.url_host());
         url.push_str(&iri(
@@ -126,6 +153,14 @@ impl Request {
     }
 
     /// The scheme and host only, ending with `/`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::Request;
+    ///
+    /// assert_eq!(Request::get("https://h.example:443/a").host_url(), "https://h.example/");
+    /// ```
     pub fn host_url(&self) -> String {
         format!("{}://{}/", self.scheme, self.url_host())
     }

@@ -272,6 +272,17 @@ impl<'c> RequestBuilder<'c> {
     /// # Panics
     ///
     /// When the URI, a header or the script root is invalid.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::test::RequestBuilder;
+    ///
+    /// let request = RequestBuilder::put("/items/7").json(&[1, 2]).build();
+    /// assert_eq!(request.method(), "PUT");
+    /// assert_eq!(request.headers()["content-type"], "application/json");
+    /// assert_eq!(request.json::<Vec<u8>>().unwrap(), [1, 2]);
+    /// ```
     #[track_caller]
     pub fn build(self) -> Request {
         let mut uri = self.uri.clone();

@@ -1,7 +1,7 @@
 //! The smallest production deployment: a closure app on carafe-server.
 //!
 //! ```sh
-//! cargo run --release -p carafe-server --example hello -- --bind 127.0.0.1:8000 --workers 2
+//! cargo run --release -p carafe-server --example prefork_hello -- --bind 127.0.0.1:8000 --workers 2
 //! curl http://127.0.0.1:8000/
 //! ```
 //!

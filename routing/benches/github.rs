@@ -1,0 +1,261 @@
+//! Routing benchmark on the GitHub REST API v3 route table (239 routes,
+//! `benches/github_routes.txt`, a copy of `../shared/bench/github_routes.txt`):
+//! carafe-routing beside raw matchit in the same run.
+//!
+//! ```text
+//! cargo bench -p carafe-routing --bench github
+//! ```
+//!
+//! Cases, each over every route of the table per iteration:
+//! * `hit`: carafe `MapAdapter::match_path` (method check, converters, typed
+//!   values) vs matchit `Router::at` reading the parameters (`matchit`; the
+//!   raw tree, no method check) and vs `Router::at` alone (`matchit-at`);
+//! * `miss`: a path per route that no rule matches (carafe answers 404 with
+//!   Werkzeug's slash and merge rules checked) vs matchit's not-found;
+//! * `build`: carafe `url_for(...).build()` vs filling the route template
+//!   with `String::replace` (and vs matchit `at`, for scale).
+//!
+//! After the runs it prints the ratios (carafe / peer) from criterion's
+//! estimates.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use carafe_routing::{Map, Method, Rule, Value};
+use criterion::Criterion;
+
+struct Route {
+    method: Method,
+    /// matchit syntax, as in the table.
+    matchit: String,
+    /// Werkzeug syntax.
+    werkzeug: String,
+    endpoint: String,
+    /// (name, value) for every parameter.
+    params: Vec<(String, String)>,
+    /// A concrete path that matches the route.
+    path: String,
+    /// A path no rule matches.
+    miss: String,
+}
+
+fn routes() -> Vec<Route> {
+    let table = include_str!("github_routes.txt");
+    let mut out = Vec::new();
+    for line in table.lines().filter(|l| !l.trim().is_empty()) {
+        let (method, pattern) = line.split_once(' ').unwrap();
+        let mut werkzeug = String::new();
+        let mut path = String::new();
+        let mut params = Vec::new();
+        for (i, seg) in pattern.split('/').enumerate().skip(1) {
+            werkzeug.push('/');
+            path.push('/');
+            if let Some(name) = seg.strip_prefix("{*").and_then(|s| s.strip_suffix('}')) {
+                werkzeug.push_str(&format!("<path:{name}>"));
+                let value = "heads/feature/x".to_owned();
+                path.push_str(&value);
+                params.push((name.to_owned(), value));
+            } else if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                werkzeug.push_str(&format!("<{name}>"));
+                let value = format!("{name}{i}");
+                path.push_str(&value);
+                params.push((name.to_owned(), value));
+            } else {
+                werkzeug.push_str(seg);
+                path.push_str(seg);
+            }
+        }
+        // Deep misses (three segments more than the route), or early ones
+        // for catch-all routes (which take any suffix).
+        let miss = if pattern.contains("{*") {
+            format!("/zz-none{path}")
+        } else {
+            format!("{path}/zz/zz/zz")
+        };
+        out.push(Route {
+            method: Method::from_bytes(method.as_bytes()).unwrap(),
+            matchit: pattern.to_owned(),
+            endpoint: format!("{method} {pattern}"),
+            werkzeug,
+            params,
+            path,
+            miss,
+        });
+    }
+    out
+}
+
+fn carafe_map(routes: &[Route]) -> Map {
+    let mut b = Map::builder();
+    for r in routes {
+        b.push(Rule::new(&r.werkzeug, &r.endpoint).methods([r.method.clone()]));
+    }
+    b.build().unwrap()
+}
+
+fn matchit_router(routes: &[Route]) -> matchit::Router<usize> {
+    let mut router = matchit::Router::new();
+    for (i, r) in routes.iter().enumerate() {
+        // Routes sharing a path are one entry.
+        let _ = router.insert(r.matchit.clone(), i);
+    }
+    router
+}
+
+fn fill_template(r: &Route) -> String {
+    let mut url = r.matchit.clone();
+    for (name, value) in &r.params {
+        url = url
+            .replace(&format!("{{*{name}}}"), value)
+            .replace(&format!("{{{name}}}"), value);
+    }
+    url
+}
+
+fn bench(c: &mut Criterion) {
+    let mut routes = routes();
+    let map = carafe_map(&routes);
+    let adapter = map.bind("api.github.com").unwrap();
+    let router = matchit_router(&routes);
+    for r in &mut routes {
+        if router.at(&r.miss).is_ok() {
+            r.miss = format!("/zz-none{}", r.path);
+        }
+    }
+
+    // Check what is measured: every hit matches its own rule, every miss is
+    // a 404 for both, every build gives back the path.
+    for r in &routes {
+        let m = adapter.match_path(&r.path, &r.method).unwrap();
+        assert_eq!(m.endpoint(), r.endpoint);
+        assert!(router.at(&r.path).is_ok());
+        assert!(
+            adapter.match_path(&r.miss, &r.method).is_err(),
+            "{}",
+            r.miss
+        );
+        assert!(router.at(&r.miss).is_err());
+        let mut url = adapter.url_for(&r.endpoint);
+        for (k, v) in &r.params {
+            url = url.value(k.as_str(), v.as_str());
+        }
+        assert_eq!(url.build().unwrap(), r.path);
+        assert_eq!(fill_template(r), r.path);
+    }
+
+    let mut g = c.benchmark_group("hit");
+    g.bench_function("carafe", |b| {
+        b.iter(|| {
+            for r in &routes {
+                let m = adapter.match_path(black_box(&r.path), &r.method).unwrap();
+                black_box(m.values().len());
+            }
+        });
+    });
+    g.bench_function("matchit", |b| {
+        b.iter(|| {
+            for r in &routes {
+                let m = router.at(black_box(&r.path)).unwrap();
+                for (k, v) in m.params.iter() {
+                    black_box((k, v));
+                }
+                black_box(m.value);
+            }
+        });
+    });
+    g.bench_function("matchit-at", |b| {
+        b.iter(|| {
+            for r in &routes {
+                let m = router.at(black_box(&r.path)).unwrap();
+                black_box((m.value, m.params.len()));
+            }
+        });
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("miss");
+    g.bench_function("carafe", |b| {
+        b.iter(|| {
+            for r in &routes {
+                black_box(adapter.match_path(black_box(&r.miss), &r.method).is_err());
+            }
+        });
+    });
+    g.bench_function("matchit", |b| {
+        b.iter(|| {
+            for r in &routes {
+                black_box(router.at(black_box(&r.miss)).is_err());
+            }
+        });
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("build");
+    g.bench_function("carafe", |b| {
+        b.iter(|| {
+            for r in &routes {
+                let mut url = adapter.url_for(r.endpoint.as_str());
+                for (k, v) in &r.params {
+                    url = url.value(k.as_str(), Value::from(v.as_str()));
+                }
+                black_box(url.build().unwrap());
+            }
+        });
+    });
+    g.bench_function("template", |b| {
+        b.iter(|| {
+            for r in &routes {
+                black_box(fill_template(black_box(r)));
+            }
+        });
+    });
+    g.finish();
+}
+
+fn estimate(dir: &std::path::Path, group: &str, name: &str) -> Option<f64> {
+    let text =
+        std::fs::read_to_string(dir.join(group).join(name).join("new/estimates.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v["mean"]["point_estimate"].as_f64()
+}
+
+fn main() {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .join("criterion");
+    let mut c = Criterion::default()
+        .output_directory(&dir)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(30)
+        .configure_from_args();
+    bench(&mut c);
+    c.final_summary();
+
+    let n = routes().len() as f64;
+    println!("\nratios over the {n} routes of the GitHub table (carafe / peer, same run):");
+    for (group, peer) in [
+        ("hit", "matchit"),
+        ("hit", "matchit-at"),
+        ("miss", "matchit"),
+        ("build", "template"),
+    ] {
+        match (estimate(&dir, group, "carafe"), estimate(&dir, group, peer)) {
+            (Some(ours), Some(theirs)) => println!(
+                "  {group:<6} carafe {:>7.1} ns/route  {peer:<10} {:>7.1} ns/route  ratio {:.2}x",
+                ours / n,
+                theirs / n,
+                ours / theirs
+            ),
+            _ => println!("  {group:<6} (not measured in this run)"),
+        }
+    }
+    if let (Some(build), Some(hit)) = (
+        estimate(&dir, "build", "carafe"),
+        estimate(&dir, "hit", "matchit"),
+    ) {
+        println!("  build  carafe / matchit hit: {:.2}x", build / hit);
+    }
+}

@@ -1,0 +1,341 @@
+//! Path shapes as matchit sees them, where their variables are in a path,
+//! and whether two rule patterns can match a common path (an automaton
+//! product over canonical path bytes), for the index in `index.rs`.
+
+use crate::compile::Tok;
+
+/// Where a variable's text is in a path matching the shape: segment `seg`
+/// (segment 0 is before the leading `/`), minus `prefix` bytes at the start
+/// and `suffix` at the end; or the rest of the path from the segment on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slot {
+    pub(crate) seg: u32,
+    pub(crate) prefix: u32,
+    pub(crate) suffix: u32,
+    pub(crate) rest: bool,
+}
+
+/// The slots of a shape's variables, from its tokens.
+pub(crate) fn slots_of(tokens: &[Tok]) -> Vec<Slot> {
+    let mut out = Vec::new();
+    let mut seg = 0u32;
+    let mut offset = 0u32;
+    let mut pending: Option<Slot> = None;
+    for tok in tokens {
+        match tok {
+            Tok::Lit(s) => {
+                for b in s.bytes() {
+                    if b == b'/' {
+                        if let Some(slot) = pending.take() {
+                            out.push(slot);
+                        }
+                        seg += 1;
+                        offset = 0;
+                    } else {
+                        if let Some(slot) = &mut pending {
+                            slot.suffix += 1;
+                        }
+                        offset += 1;
+                    }
+                }
+            }
+            Tok::Var { slash } => {
+                if let Some(slot) = pending.take() {
+                    out.push(slot);
+                }
+                pending = Some(Slot {
+                    seg,
+                    prefix: offset,
+                    suffix: 0,
+                    rest: *slash,
+                });
+            }
+        }
+    }
+    out.extend(pending);
+    out
+}
+
+/// The texts of the variables of a path matching a shape, into `out`.
+#[inline]
+pub(crate) fn extract<'x>(path: &'x str, slots: &[Slot], out: &mut [&'x str]) -> Option<()> {
+    let bytes = path.as_bytes();
+    let mut seg = 0u32;
+    let mut start = 0usize;
+    for (slot, dest) in slots.iter().zip(out.iter_mut()) {
+        while seg < slot.seg {
+            start += bytes.get(start..)?.iter().position(|&b| b == b'/')? + 1;
+            seg += 1;
+        }
+        let from = start + slot.prefix as usize;
+        *dest = if slot.rest {
+            path.get(from..)?
+        } else {
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b == b'/')
+                .map_or(bytes.len(), |k| start + k);
+            path.get(from..end.checked_sub(slot.suffix as usize)?)?
+        };
+    }
+    Some(())
+}
+
+/// The kind of a path segment of a shape, in matchit's priority order.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum SegKind {
+    Static(String),
+    Param,
+    CatchAll,
+}
+
+/// A shape's segments, if every variable is a whole segment (no static
+/// prefix or suffix next to it); `None` otherwise.
+pub(crate) fn simple_segments(tokens: &[Tok]) -> Option<Vec<SegKind>> {
+    let mut segs = Vec::new();
+    let mut cur: Option<SegKind> = None;
+    let mut text = String::new();
+    for tok in tokens {
+        match tok {
+            Tok::Lit(s) => {
+                for c in s.chars() {
+                    if c == '/' {
+                        segs.push(
+                            cur.take()
+                                .unwrap_or(SegKind::Static(std::mem::take(&mut text))),
+                        );
+                        text.clear();
+                    } else {
+                        if cur.is_some() {
+                            return None;
+                        }
+                        text.push(c);
+                    }
+                }
+            }
+            Tok::Var { slash } => {
+                if !text.is_empty() || cur.is_some() {
+                    return None;
+                }
+                cur = Some(if *slash {
+                    SegKind::CatchAll
+                } else {
+                    SegKind::Param
+                });
+            }
+        }
+    }
+    segs.push(cur.unwrap_or(SegKind::Static(text)));
+    Some(segs)
+}
+
+/// Whether matchit tries shape `a` before shape `b` (static before
+/// parameter before catch-all, segment by segment).
+pub(crate) fn tried_before(a: &[SegKind], b: &[SegKind]) -> bool {
+    for (x, y) in a.iter().zip(b) {
+        let rank = |k: &SegKind| match k {
+            SegKind::Static(_) => 0,
+            SegKind::Param => 1,
+            SegKind::CatchAll => 2,
+        };
+        if x != y {
+            return rank(x) < rank(y);
+        }
+    }
+    false
+}
+
+/// The matchit route for a rule's path, if matchit can express it.
+pub(crate) fn shape(tokens: &[Tok]) -> Option<String> {
+    let mut out = String::new();
+    let mut n = 0;
+    for (i, tok) in tokens.iter().enumerate() {
+        match tok {
+            Tok::Lit(s) => out.push_str(s),
+            Tok::Var { slash: false } => {
+                out.push_str(&format!("{{p{n}}}"));
+                n += 1;
+            }
+            Tok::Var { slash: true } => {
+                if i + 1 != tokens.len() || !out.ends_with('/') {
+                    return None;
+                }
+                out.push_str(&format!("{{*p{n}}}"));
+                n += 1;
+            }
+        }
+    }
+    Some(out)
+}
+
+#[derive(Clone, Copy)]
+enum Class {
+    Byte(u8),
+    NotSlash,
+    Any,
+}
+
+fn compatible(a: Class, b: Class) -> bool {
+    match (a, b) {
+        (Class::Byte(x), Class::Byte(y)) => x == y,
+        (Class::Byte(x), Class::NotSlash) | (Class::NotSlash, Class::Byte(x)) => x != b'/',
+        _ => true,
+    }
+}
+
+/// An automaton over canonical path bytes for a token pattern: node `i`
+/// steps to `i + 1` on `steps[i]` and may loop on `loops[i]` (inside a
+/// variable); the last node accepts.
+pub(crate) struct Nfa {
+    steps: Vec<Option<Class>>,
+    loops: Vec<Option<Class>>,
+}
+
+impl Nfa {
+    pub(crate) fn new(tokens: &[Tok]) -> Self {
+        let mut steps = Vec::new();
+        let mut loops = vec![None];
+        for tok in tokens {
+            match tok {
+                Tok::Lit(s) => {
+                    for b in s.bytes() {
+                        steps.push(Some(Class::Byte(b)));
+                        loops.push(None);
+                    }
+                }
+                Tok::Var { slash } => {
+                    steps.push(Some(Class::NotSlash));
+                    loops.push(Some(if *slash { Class::Any } else { Class::NotSlash }));
+                }
+            }
+        }
+        steps.push(None);
+        Nfa { steps, loops }
+    }
+
+    fn accept(&self) -> usize {
+        self.steps.len() - 1
+    }
+
+    fn moves(&self, i: usize) -> impl Iterator<Item = (Class, usize)> + '_ {
+        self.steps[i]
+            .map(|c| (c, i + 1))
+            .into_iter()
+            .chain(self.loops[i].map(|c| (c, i)))
+    }
+}
+
+/// Whether some path matches both patterns.
+pub(crate) fn overlap(a: &Nfa, b: &Nfa) -> bool {
+    let (na, nb) = (a.steps.len(), b.steps.len());
+    let mut seen = vec![false; na * nb];
+    let mut stack = vec![(0usize, 0usize)];
+    seen[0] = true;
+    while let Some((i, j)) = stack.pop() {
+        if i == a.accept() && j == b.accept() {
+            return true;
+        }
+        for (ca, ni) in a.moves(i) {
+            for (cb, nj) in b.moves(j) {
+                if compatible(ca, cb) && !seen[ni * nb + nj] {
+                    seen[ni * nb + nj] = true;
+                    stack.push((ni, nj));
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The literal text a pattern starts with.
+pub(crate) fn literal_prefix(tokens: &[Tok]) -> String {
+    let mut out = String::new();
+    for tok in tokens {
+        match tok {
+            Tok::Lit(s) => out.push_str(s),
+            Tok::Var { .. } => break,
+        }
+    }
+    out
+}
+
+pub(crate) fn strip_trailing_slash(tokens: &[Tok]) -> Option<Vec<Tok>> {
+    let mut out = tokens.to_vec();
+    match out.last_mut() {
+        Some(Tok::Lit(s)) if s.ends_with('/') => {
+            s.pop();
+            if s.is_empty() {
+                out.pop();
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(s: &str) -> Tok {
+        Tok::Lit(s.to_owned())
+    }
+    const SEG: Tok = Tok::Var { slash: false };
+    const PATH: Tok = Tok::Var { slash: true };
+
+    #[test]
+    fn shapes() {
+        assert_eq!(
+            shape(&[lit("/users/"), SEG]).as_deref(),
+            Some("/users/{p0}")
+        );
+        assert_eq!(shape(&[lit("/s/"), PATH]).as_deref(), Some("/s/{*p0}"));
+        assert_eq!(shape(&[lit("/s/"), PATH, lit("/edit")]), None);
+        assert_eq!(shape(&[lit("/s-"), PATH]), None);
+    }
+
+    #[test]
+    fn slots_locate_variables() {
+        let cases: &[(&[Tok], &str, &[&str])] = &[
+            (&[lit("/users/"), SEG], "/users/42", &["42"]),
+            (
+                &[lit("/"), SEG, lit("/x/"), SEG, lit("/y")],
+                "/a/x/bb/y",
+                &["a", "bb"],
+            ),
+            (&[lit("/img-"), SEG, lit(".png")], "/img-7.png", &["7"]),
+            (&[lit("/s/"), PATH], "/s/a/b/c", &["a/b/c"]),
+            (&[lit("/"), SEG, lit("/"), PATH], "/o/r/e", &["o", "r/e"]),
+        ];
+        for (tokens, path, expected) in cases {
+            let slots = slots_of(tokens);
+            let mut out = [""; 8];
+            extract(path, &slots, &mut out).unwrap();
+            assert_eq!(&out[..slots.len()], *expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn overlaps() {
+        let cases: &[(&[Tok], &[Tok], bool)] = &[
+            (&[lit("/a/"), SEG], &[lit("/a/b")], true),
+            (&[lit("/a/"), SEG], &[lit("/a/b/c")], false),
+            (&[lit("/a/"), SEG], &[lit("/"), PATH], true),
+            (
+                &[lit("/a/"), SEG, lit("/x")],
+                &[lit("/a/"), SEG, lit("/y")],
+                false,
+            ),
+            (&[lit("/v"), SEG, lit("."), SEG], &[lit("/"), SEG], true),
+            (&[lit("/a/"), SEG], &[lit("/a/")], false),
+            (&[lit("/"), PATH, lit("/edit")], &[lit("/x/"), SEG], true),
+        ];
+        for (a, b, expected) in cases {
+            assert_eq!(
+                overlap(&Nfa::new(a), &Nfa::new(b)),
+                *expected,
+                "{a:?} vs {b:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,8 @@
+use carafe::prelude::*;
+
+#[get("/")]
+async fn index() -> &'static str {
+    ""
+}
+
+fn main() {}

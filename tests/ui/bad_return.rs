@@ -1,0 +1,8 @@
+use carafe::prelude::*;
+
+#[get("/")]
+fn index() -> Vec<String> {
+    Vec::new()
+}
+
+fn main() {}

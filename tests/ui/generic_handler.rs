@@ -1,0 +1,8 @@
+use carafe::prelude::*;
+
+#[get("/")]
+fn index<T: Default>() -> &'static str {
+    ""
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use carafe::prelude::*;
+
+#[get("/", methods = ["POST"])]
+fn index() -> &'static str {
+    ""
+}
+
+fn main() {}

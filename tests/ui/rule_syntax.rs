@@ -1,0 +1,8 @@
+use carafe::prelude::*;
+
+#[get("/users/<int:>")]
+fn user() -> &'static str {
+    ""
+}
+
+fn main() {}

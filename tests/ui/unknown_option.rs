@@ -1,0 +1,8 @@
+use carafe::prelude::*;
+
+#[route("/", method = ["GET"])]
+fn index() -> &'static str {
+    ""
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+use carafe::prelude::*;
+
+struct Plain;
+
+fn main() {
+    let _ = url_for!(Plain);
+}
