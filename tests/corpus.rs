@@ -78,7 +78,7 @@ fn tail(text: &str, n: usize) -> &str {
 }
 
 #[test]
-#[ignore = "slow (about 9 minutes: the corpus waits out 30 and 60 s deadlines, twice): run by .ci/run"]
+#[ignore = "slow (about 5 minutes: the corpus waits out 30 and 60 s deadlines, once per server): run by .ci/run"]
 fn the_corpus_example_passes_the_attack_corpus_under_both_servers() {
     let Some(corpus) = corpus_dir() else {
         eprintln!(
