@@ -156,9 +156,20 @@ impl Served {
     /// Starts example `name` with `args` (where `{bind}` is replaced by
     /// `127.0.0.1:PORT`) in `dir`, and waits until `GET /` gets any answer.
     pub(crate) fn start(name: &str, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Served {
+        Served::start_logged(name, args, dir, dir, env)
+    }
+
+    /// As [`Served::start`], with the log file in `log_dir`.
+    pub(crate) fn start_logged(
+        name: &str,
+        args: &[&str],
+        dir: &Path,
+        log_dir: &Path,
+        env: &[(&str, &str)],
+    ) -> Served {
         let port = free_port();
         let bind = format!("127.0.0.1:{port}");
-        let log = dir.join(format!("{name}-{}.log", args.first().unwrap_or(&"run")));
+        let log = log_dir.join(format!("{name}-{}.log", args.first().unwrap_or(&"run")));
         let log_file = std::fs::File::create(&log).unwrap();
         let mut command = Command::new(example_binary(name));
         command
@@ -238,4 +249,29 @@ pub(crate) fn corpus_dir() -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/attack-corpus"));
     (dir.join("expect.tsv").is_file() && dir.join("replay.py").is_file()).then_some(dir)
+}
+
+/// Runs `check` against example `name` served by the production server
+/// (`serve --workers 2`) and then by the development server
+/// (`dev --no-reload`), in `dir` (the package root when `None`).
+pub(crate) fn under_both_servers(
+    name: &str,
+    dir: Option<&Path>,
+    env: &[(&str, &str)],
+    check: impl Fn(u16),
+) {
+    let dir = dir.unwrap_or(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let logs = tempfile::tempdir().unwrap();
+    for args in [
+        &["serve", "--bind", "{bind}", "--workers", "2"][..],
+        &["dev", "--no-reload", "--bind", "{bind}"][..],
+    ] {
+        let mut served = Served::start_logged(name, args, dir, logs.path(), env);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(served.port)));
+        served.stop();
+        if let Err(panic) = result {
+            eprintln!("{name} {args:?} log:\n{}", served.log_text());
+            std::panic::resume_unwind(panic);
+        }
+    }
 }
