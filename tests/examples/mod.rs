@@ -5,3 +5,4 @@ pub(crate) mod support;
 
 mod blueprints;
 mod corpus;
+mod json_api;
