@@ -133,13 +133,16 @@ fn list(
     })))
 }
 
+/// `201 Created`, where the new book lives, the book.
+type Created = (StatusCode, [(&'static str, String); 1], Json<Book>);
+
 #[post("/books")]
 fn create(
     request: &Request,
     _auth: Authorized,
     library: State<Library>,
     Json(new): Json<NewBook>,
-) -> Result<(StatusCode, [(&'static str, String); 1], Json<Book>), Error> {
+) -> Result<Created, Error> {
     let book = Book {
         id: 0,
         title: new.title,
