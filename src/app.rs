@@ -61,6 +61,7 @@ pub(crate) struct AppInner {
     pub(crate) settings: Settings,
     pub(crate) sessions: CookieSessions,
     pub(crate) state: StateMap,
+    pub(crate) templates: Option<crate::templates::Templates>,
 }
 
 /// A Carafe application: routes, blueprints, hooks, error handlers,

@@ -10,7 +10,7 @@ use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 
-use carafe_routing::{MatchError, Values};
+use carafe_routing::{BadRequest, MatchError, Values};
 use carafe_wrappers::{HttpError, Request, Response};
 use http::StatusCode;
 
@@ -86,6 +86,14 @@ fn scopes<'a>(
 
 /// Matches the request: the endpoint's index and its values.
 fn route<'r>(inner: &'r AppInner, request: &'r Request) -> Result<(u32, Values<'r>), MatchError> {
+    if let Some(trusted) = &inner.settings.trusted_hosts
+        && !crate::settings::host_is_trusted(request.host(), trusted)
+    {
+        return Err(MatchError::BadRequest(BadRequest::InvalidHost {
+            host: request.host().chars().take(100).collect(),
+            reason: "not a trusted host".to_owned(),
+        }));
+    }
     let adapter = inner
         .map
         .bind_to_host(request.host(), request.scheme().as_str())?
@@ -246,6 +254,10 @@ fn process_response(
     request: &Request,
     mut response: Response,
 ) -> Response {
+    let callbacks = std::mem::take(&mut *context.after_this.borrow_mut());
+    for callback in callbacks {
+        response = callback(response);
+    }
     for hooks in scopes(inner, context).chain(std::iter::once(&inner.app_hooks)) {
         for after in hooks.after.iter().rev() {
             response = after(request, response);

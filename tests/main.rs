@@ -14,4 +14,5 @@ mod macros;
 mod responses;
 mod sessions;
 mod setup;
+mod templates;
 mod url_for;

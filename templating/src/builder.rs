@@ -233,7 +233,7 @@ impl EnvironmentBuilder {
     }
 
     /// Registers a function (`{{ name(arg=...) }}`). Functions that need per-render
-    /// values (the current request) read them from [`RenderScope::current`].
+    /// values (the current request) read them from [`RenderScope::current`](crate::RenderScope::current).
     pub fn function<F, R>(mut self, name: impl Into<Cow<'static, str>>, function: F) -> Self
     where
         F: Function<R>,

@@ -378,3 +378,29 @@ fn autoescape_and_trailing_newline_are_configurable() {
     assert_eq!(sandbox.render("a.tpl", &context).unwrap(), "&lt;b&gt;\n");
     assert_eq!(sandbox.render("b.html", &context).unwrap(), "<b>");
 }
+
+#[test]
+fn loops_reached_from_a_loop_are_always_counted() {
+    let mut context = Context::new();
+    context.insert("items", &(0..1000).collect::<Vec<_>>());
+    let sandbox = Sandbox::builder()
+        .caps(Caps::default().max_render_time(Duration::from_secs(60)))
+        .template("inner.html", "{% for x in items %}{% endfor %}")
+        .template("outer.html", "{% for i in items %}{% include \"inner.html\" %}{% endfor %}")
+        .template("base.html", "{% block b %}{% for x in items %}{% endfor %}{% endblock b %}")
+        .template("child.html", "{% extends \"base.html\" %}{% block b %}{% for i in items %}{{ super() }}{% endfor %}{% endblock b %}")
+        .template("once.html", "{% for x in items %}{% endfor %}done")
+        .build()
+        .unwrap();
+    for name in ["outer.html", "child.html"] {
+        let err = sandbox.render(name, &context).unwrap_err();
+        assert_eq!(err.cap(), Some(Cap::Iterations), "{name}: {err:?}");
+    }
+    // A loop that runs once over the caller's data is not charged.
+    let tight = Sandbox::builder()
+        .caps(Caps::default().max_iterations(10))
+        .template("once.html", "{% for x in items %}{% endfor %}done")
+        .build()
+        .unwrap();
+    assert_eq!(tight.render("once.html", &context).unwrap(), "done");
+}

@@ -66,6 +66,8 @@ fn install_hook() {
 /// Runs `f`; a panic comes back as `Err` with what the hook saw.
 pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Result<R, Panic> {
     install_hook();
+    // A panic the application caught itself may have left one here.
+    CAUGHT.with(|caught| caught.borrow_mut().take());
     let armed = ARMED.with(|armed| armed.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
     ARMED.with(|cell| cell.set(armed));

@@ -1,5 +1,6 @@
-//! A real Cargo project that uses the development server, run under the
-//! reloader with `cargo run`: the reloader's end-to-end tests.
+//! A real Cargo project, a Carafe App (the `carafe` crate by path) served
+//! by the development server under the reloader with `cargo run`: the
+//! reloader's end-to-end tests.
 //!
 //! Every project is a fresh folder with the same package name, built into
 //! one target folder under `CARGO_TARGET_TMPDIR`, so the dependencies are
@@ -38,30 +39,62 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
-/// A handler-returning `main.rs` for the projects: `BODY` is the response
-/// text; the feature `shout` upper-cases it; `static/` is served.
+/// The `main.rs` of the projects: a Carafe App whose `/` answers `BODY`
+/// (upper-cased with the feature `shout`), `/pid` its process id, `/panic`
+/// panics, `/page` renders `templates/page.html` (auto-reload on); served by
+/// `run_simple` with the reloader, `static/` under `/static`.
 pub(crate) fn main_rs(body: &str) -> String {
     format!(
-        r#"use carafe_devserver::{{Options, run_simple}};
-use carafe_wrappers::{{Request, Response}};
+        r#"use std::sync::OnceLock;
+
+use carafe::prelude::*;
+use carafe::templating::{{Context, DirLoader, Environment}};
+use carafe_devserver::{{Options, run_simple}};
 
 fn text() -> String {{
     let text = String::from({body:?});
     if cfg!(feature = "shout") {{ text.to_uppercase() }} else {{ text }}
 }}
 
-fn app(request: Request) -> Response {{
-    match request.path_info() {{
-        "/pid" => Response::text(std::process::id().to_string()),
-        "/panic" => panic!("the handler panicked"),
-        _ => Response::text(text()),
-    }}
+fn index(_: &Request) -> String {{
+    text()
+}}
+
+fn pid(_: &Request) -> String {{
+    std::process::id().to_string()
+}}
+
+fn boom(_: &Request) -> String {{
+    panic!("the handler panicked")
+}}
+
+static TEMPLATES: OnceLock<Environment> = OnceLock::new();
+
+fn page(_: &Request) -> Html<String> {{
+    let templates = TEMPLATES.get().expect("the templates");
+    Html(templates.render("page.html", &Context::new()).unwrap_or_else(|error| error.to_string()))
+}}
+
+fn create_app() -> App {{
+    let templates = Environment::builder()
+        .loader(DirLoader::new("templates"))
+        .auto_reload(true)
+        .build()
+        .expect("the templates load");
+    let _ = TEMPLATES.set(templates);
+    App::builder()
+        .debug(true)
+        .route("/", index)
+        .route("/pid", pid)
+        .route("/panic", boom)
+        .route("/page", page)
+        .build()
 }}
 
 fn main() {{
     let bind = std::env::args().nth(1).expect("the address");
     let options = Options::default().with_static_files("/static", "static");
-    run_simple(&bind, || app, options).unwrap();
+    run_simple(&bind, create_app, options).unwrap();
 }}
 "#
     )
@@ -88,19 +121,21 @@ publish = false
 shout = []
 
 [dependencies]
+carafe = {{ path = {:?} }}
 carafe-devserver = {{ path = {:?} }}
-carafe-wrappers = {{ path = {:?} }}
 
 [workspace]
 "#,
+            workspace.clone(),
             workspace.join("devserver"),
-            workspace.join("wrappers"),
         );
         std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
         // The workspace's lock file: the same versions, no registry lookups.
         std::fs::copy(workspace.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
         std::fs::create_dir_all(dir.path().join("src")).unwrap();
         std::fs::create_dir_all(dir.path().join("static")).unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(dir.path().join("templates/page.html"), "<p>{{ 1 + 1 }}</p>").unwrap();
         std::fs::write(dir.path().join("src/main.rs"), main).unwrap();
         Project { dir }
     }

@@ -214,13 +214,27 @@ impl SandboxBuilder {
         let sources = self.load()?;
         let names: BTreeSet<String> = sources.iter().map(|(name, _, _)| name.clone()).collect();
 
-        let mut originals = SourceMap::default();
-        let mut rewritten_map = SourceMap::default();
-        let mut rewritten = Vec::with_capacity(sources.len());
+        let mut scans = Vec::with_capacity(sources.len());
         for (name, text, path) in &sources {
             let scan = scan::scan(text);
             self.check(name, text, path, &scan, &names)?;
-            let (new_text, insertions) = scan::rewrite(text, &scan.inserts);
+            scans.push(scan);
+        }
+        // A template another one includes or extends may run inside a loop of that
+        // one (an include in a loop, `super()` in a loop): all its loops are hooked.
+        let referenced: BTreeSet<&str> = scans
+            .iter()
+            .flat_map(|scan| scan.uses.iter())
+            .filter(|used| used.kind == UseKind::Template)
+            .map(|used| used.name.as_str())
+            .collect();
+
+        let mut originals = SourceMap::default();
+        let mut rewritten_map = SourceMap::default();
+        let mut rewritten = Vec::with_capacity(sources.len());
+        for ((name, text, path), scan) in sources.iter().zip(&scans) {
+            let all_hooks = referenced.contains(name.as_str());
+            let (new_text, insertions) = scan::rewrite(text, &scan.inserts, all_hooks);
             originals.insert(name, text, path.clone());
             rewritten_map.insert_rewritten(name, text, path.clone(), insertions);
             rewritten.push((name.clone(), new_text));

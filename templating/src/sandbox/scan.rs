@@ -15,6 +15,11 @@
 //!
 //! Insertions respect whitespace control (`-%}`, `{%-`), and positions in errors are
 //! mapped back to the source as written. The scan is linear and never recursive.
+//!
+//! A loop over a plain variable that is not inside another loop or a component runs
+//! once per render over the caller's data (or a value the caps already bound); in a
+//! template that no other template includes or extends, its hook is left out (it
+//! would cost a filter call per render and bound nothing). Loops inside it are hooked.
 
 use std::ops::Range;
 
@@ -42,12 +47,15 @@ pub(crate) struct Use {
 }
 
 /// Text to insert at a byte offset of the original source; an error raised inside it
-/// points at `anchor`.
+/// points at `anchor`. An `optional` insert is the hook of a loop that runs once per
+/// render over a variable: it may be left out when the template is never included
+/// or extended (see [`rewrite`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Insert {
     pub(crate) at: usize,
     pub(crate) text: &'static str,
     pub(crate) anchor: usize,
+    pub(crate) optional: bool,
 }
 
 #[derive(Debug, Default)]
@@ -63,7 +71,9 @@ pub(crate) struct Scan {
 
 pub(crate) fn scan(source: &str) -> Scan {
     let mut scan = Scan::default();
-    let mut stack: Vec<Range<usize>> = Vec::new();
+    // Open block tags; `true` for those whose body can run many times per render
+    // (a `for` loop, a component definition).
+    let mut stack: Vec<(Range<usize>, bool)> = Vec::new();
     let bytes = source.as_bytes();
     let mut pos = 0;
     while let Some(found) = find_start(bytes, pos) {
@@ -95,8 +105,8 @@ pub(crate) fn scan(source: &str) -> Scan {
 }
 
 impl Scan {
-    fn push(&mut self, stack: &mut Vec<Range<usize>>, span: Range<usize>) {
-        stack.push(span.clone());
+    fn push(&mut self, stack: &mut Vec<(Range<usize>, bool)>, span: Range<usize>, repeats: bool) {
+        stack.push((span.clone(), repeats));
         if stack.len() > self.depth {
             self.depth = stack.len();
             self.deepest = span;
@@ -104,23 +114,42 @@ impl Scan {
     }
 
     fn insert(&mut self, at: usize, text: &'static str, anchor: usize) {
-        self.inserts.push(Insert { at, text, anchor });
+        self.inserts.push(Insert {
+            at,
+            text,
+            anchor,
+            optional: false,
+        });
     }
 
-    fn tag(&mut self, block: &Block<'_>, stack: &mut Vec<Range<usize>>) {
+    fn tag(&mut self, block: &Block<'_>, stack: &mut Vec<(Range<usize>, bool)>) {
         let tokens = &block.tokens;
         let span = block.open..block.close_end;
         let Some(first) = tokens.first() else { return };
         match &first.tok {
             Tok::Ident("for") => {
-                self.push(stack, span);
+                // A loop over a variable that runs once per render iterates over the
+                // caller's data or a value the caps already bound: its hook is optional.
+                let once = !stack.iter().any(|(_, repeats)| *repeats);
+                self.push(stack, span, true);
                 if let Some(target) = loop_target(tokens, 1) {
+                    let plain = dotted_name(tokens, target.start).is_some_and(|(_, name)| {
+                        tokens[target.clone()]
+                            .last()
+                            .is_some_and(|t| t.span.end == name.end)
+                    });
+                    let first = self.inserts.len();
                     self.wrap(tokens, target, ") | __carafe_iter");
+                    if once && plain {
+                        self.inserts[first..]
+                            .iter_mut()
+                            .for_each(|i| i.optional = true);
+                    }
                 }
                 self.expression(&tokens[1..]);
             }
             Tok::Ident("if" | "block") => {
-                self.push(stack, span);
+                self.push(stack, span, false);
                 self.expression(&tokens[1..]);
             }
             Tok::Ident("elif") => self.expression(&tokens[1..]),
@@ -128,7 +157,7 @@ impl Scan {
                 stack.pop();
             }
             Tok::Ident("filter") => {
-                self.push(stack, span);
+                self.push(stack, span, false);
                 if let Some(Token {
                     tok: Tok::Ident(name),
                     span,
@@ -155,14 +184,14 @@ impl Scan {
                     }
                     self.expression(&tokens[3..]);
                 } else {
-                    self.push(stack, span);
+                    self.push(stack, span, false);
                     let end = tokens.last().map_or(first.span.end, |t| t.span.end);
                     self.insert(end, " | __carafe_grow", block.open);
                     self.expression(&tokens[1..]);
                 }
             }
             Tok::Ident("component") => {
-                self.push(stack, span);
+                self.push(stack, span, true);
                 if let Some((name, _)) = dotted_name(tokens, 1) {
                     self.defines.push(name);
                 }
@@ -197,7 +226,7 @@ impl Scan {
             }
             Tok::Op("<") => {
                 // `{% <card title> %}...{% </card> %}`: a component call with a body.
-                self.push(stack, span);
+                self.push(stack, span, false);
                 self.expression(tokens);
             }
             Tok::Op("</") => {
@@ -406,10 +435,15 @@ fn comprehension_target(tokens: &[Token<'_>], from: usize) -> Option<Range<usize
     None
 }
 
-/// Applies the inserts to `source`: the rewritten text, and `(offset in the rewritten
-/// text, length, anchor in the source)` of each insert (for mapping error positions
-/// back).
-pub(crate) fn rewrite(source: &str, inserts: &[Insert]) -> (String, Vec<(usize, usize, usize)>) {
+/// Applies the inserts to `source` (the optional ones only with `all`): the rewritten
+/// text, and `(offset in the rewritten text, length, anchor in the source)` of each
+/// insert (for mapping error positions back).
+pub(crate) fn rewrite(
+    source: &str,
+    inserts: &[Insert],
+    all: bool,
+) -> (String, Vec<(usize, usize, usize)>) {
+    let inserts: Vec<&Insert> = inserts.iter().filter(|i| all || !i.optional).collect();
     let extra: usize = inserts.iter().map(|i| i.text.len()).sum();
     let mut out = String::with_capacity(source.len() + extra);
     let mut map = Vec::with_capacity(inserts.len());
@@ -430,7 +464,7 @@ mod tests {
 
     fn rewritten(source: &str) -> String {
         let scan = scan(source);
-        rewrite(source, &scan.inserts).0
+        rewrite(source, &scan.inserts, true).0
     }
 
     fn uses(source: &str) -> Vec<(UseKind, String)> {
@@ -459,6 +493,35 @@ mod tests {
             rewritten("{{ [[b for b in a] for a in rows] }}"),
             "{{ [[b for b in (a) | __carafe_iter] for a in (rows) | __carafe_iter] }}"
         );
+    }
+
+    #[test]
+    fn loops_that_run_once_over_a_variable_have_optional_hooks() {
+        let optional = |source: &str| -> Vec<bool> {
+            scan(source)
+                .inserts
+                .iter()
+                .filter(|i| i.text.contains("iter"))
+                .map(|i| i.optional)
+                .collect()
+        };
+        assert_eq!(
+            optional("{% if a %}{% for x in page.items %}{% endfor %}{% endif %}"),
+            [true]
+        );
+        assert_eq!(optional("{% for x in items | sort %}{% endfor %}"), [false]);
+        assert_eq!(optional("{% for x in range(end=3) %}{% endfor %}"), [false]);
+        assert_eq!(
+            optional("{% for x in a %}{% for y in x %}{% endfor %}{% endfor %}"),
+            [true, false]
+        );
+        assert_eq!(
+            optional("{% component c(xs) %}{% for x in xs %}{% endfor %}{% endcomponent c %}"),
+            [false]
+        );
+        let source = "{% for x in xs %}{{ x }}{% endfor %}";
+        assert_eq!(rewrite(source, &scan(source).inserts, false).0, source);
+        assert_ne!(rewrite(source, &scan(source).inserts, true).0, source);
     }
 
     #[test]
@@ -544,7 +607,7 @@ mod tests {
             "{% set %}",
         ] {
             let scan = scan(source);
-            let _ = rewrite(source, &scan.inserts);
+            let _ = rewrite(source, &scan.inserts, true);
         }
     }
 
@@ -557,13 +620,16 @@ mod tests {
                     at: 1,
                     text: "XX",
                     anchor: 1,
+                    optional: false,
                 },
                 Insert {
                     at: 3,
                     text: "Y",
                     anchor: 0,
+                    optional: true,
                 },
             ],
+            true,
         );
         assert_eq!(text, "aXXbcYd");
         assert_eq!(map, [(1, 2, 1), (5, 1, 0)]);
