@@ -6,3 +6,4 @@ pub(crate) mod support;
 mod blueprints;
 mod corpus;
 mod json_api;
+mod templates;
