@@ -203,7 +203,7 @@ fn routes_and_check_run_through_the_command_line() {
 #[test]
 #[ignore = "starts servers: run by .ci/run"]
 fn serves_under_both_servers() {
-    super::support::under_both_servers("blueprints", None, &[], |port| {
+    super::support::under_both_servers("blueprints", &[], &[], |port| {
         let index = super::support::http_get(port, "/", &[]).unwrap();
         assert_eq!(index.status, 200);
         assert!(

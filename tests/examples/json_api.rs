@@ -413,7 +413,7 @@ fn routes_and_check_run_through_the_command_line() {
 #[ignore = "starts servers: run by .ci/run"]
 fn serves_under_both_servers() {
     use super::support::http_get;
-    super::support::under_both_servers("json_api", None, &[], |port| {
+    super::support::under_both_servers("json_api", &[], &[], |port| {
         let list = http_get(port, "/api/books", &[]).unwrap();
         assert_eq!(list.status, 200, "{list:?}");
         assert_eq!(

@@ -5,5 +5,6 @@ pub(crate) mod support;
 
 mod blueprints;
 mod corpus;
+mod forms;
 mod json_api;
 mod templates;

@@ -253,20 +253,21 @@ pub(crate) fn corpus_dir() -> Option<PathBuf> {
 
 /// Runs `check` against example `name` served by the production server
 /// (`serve --workers 2`) and then by the development server
-/// (`dev --no-reload`), in `dir` (the package root when `None`).
+/// (`dev --no-reload`), from the package root, with `extra` arguments.
 pub(crate) fn under_both_servers(
     name: &str,
-    dir: Option<&Path>,
+    extra: &[&str],
     env: &[(&str, &str)],
     check: impl Fn(u16),
 ) {
-    let dir = dir.unwrap_or(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let logs = tempfile::tempdir().unwrap();
-    for args in [
+    for server in [
         &["serve", "--bind", "{bind}", "--workers", "2"][..],
         &["dev", "--no-reload", "--bind", "{bind}"][..],
     ] {
-        let mut served = Served::start_logged(name, args, dir, logs.path(), env);
+        let args: Vec<&str> = server.iter().chain(extra).copied().collect();
+        let mut served = Served::start_logged(name, &args, dir, logs.path(), env);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(served.port)));
         served.stop();
         if let Err(panic) = result {

@@ -235,7 +235,7 @@ fn routes_and_check_run_through_the_command_line() {
 #[ignore = "starts servers: run by .ci/run"]
 fn serves_under_both_servers() {
     use super::support::http_get;
-    super::support::under_both_servers("templates", None, &[], |port| {
+    super::support::under_both_servers("templates", &[], &[], |port| {
         let page = http_get(port, "/articles/escaping", &[]).unwrap();
         assert_eq!(page.status, 200, "{page:?}");
         assert!(
