@@ -7,4 +7,5 @@ mod blueprints;
 mod corpus;
 mod forms;
 mod json_api;
+mod sessions;
 mod templates;
