@@ -30,7 +30,7 @@ pub(crate) fn handle(app: &App, mut request: Request) -> Response {
     request.set_limits(inner.settings.limits);
     request.insert_local(RequestContext::new(app.clone()));
     let Some(context) = request.local::<RequestContext>() else {
-        return HttpError::internal_server_error().into_response();
+        return HttpError::internal_server_error().into_page();
     };
     let request = &request;
     let outcome = catch_unwind(AssertUnwindSafe(|| full_dispatch(inner, context, request)));
