@@ -1,6 +1,7 @@
 //! Whole-stack integration tests: one test binary, a module per area.
 
 mod app;
+mod bench;
 mod blueprints;
 mod cli;
 mod config;
