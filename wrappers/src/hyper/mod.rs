@@ -86,4 +86,6 @@ pub use service::AppService;
 pub use shutdown::{Shutdown, ShutdownWatch};
 
 #[cfg(test)]
+mod framing_tests;
+#[cfg(test)]
 mod tests;
