@@ -1,8 +1,6 @@
 //! The bench app: the endpoints of the benchmark spec
 //! (`../shared/bench/SPEC.md`) on the App, next to the GitHub route table.
 
-use std::io;
-
 use carafe::cli::BoxError;
 use carafe::prelude::*;
 use serde::Serialize;
@@ -50,15 +48,15 @@ fn form(request: &Request) -> Result<String, Error> {
     Ok(format!("fields={} name={name}", form.len()))
 }
 
-/// A multipart upload: the length of the part `file`, read whole (a part
-/// over the memory threshold is spooled to a temporary file, as Werkzeug
-/// does).
+/// A multipart upload: the length of the part `file`, read whole in one go
+/// (Flask's `len(f.read())`; a part over the memory threshold is spooled to
+/// a temporary file, as Werkzeug does, and read back here).
 #[post("/upload")]
 fn upload(files: Files<'_>) -> Result<(StatusCode, String), Error> {
     let Some(file) = files.get("file") else {
         return Ok((StatusCode::BAD_REQUEST, "no file".to_owned()));
     };
-    let length = io::copy(&mut file.reader()?, &mut io::sink())?;
+    let length = file.bytes()?.len();
     Ok((StatusCode::OK, length.to_string()))
 }
 
