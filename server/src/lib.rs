@@ -201,6 +201,10 @@
 //!
 #![doc = include_str!("../docs/scheduling.md")]
 //!
+//! # Benchmark
+//!
+#![doc = include_str!("../docs/benchmark.md")]
+//!
 //! # Tests
 //!
 //! `tests/main.rs` runs `tests/support/testapp.rs` (the HTTP-level routes of
