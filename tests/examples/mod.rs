@@ -9,3 +9,4 @@ mod forms;
 mod json_api;
 mod sessions;
 mod templates;
+mod todo;
