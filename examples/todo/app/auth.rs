@@ -85,7 +85,7 @@ pub(crate) fn login_required(request: &Request) -> Result<Option<Redirect>, Erro
         "" => format!("{}{}", request.script_root(), request.path_info()),
         query => format!("{}{}?{query}", request.script_root(), request.path_info()),
     };
-    let login = request.url_for(UrlFor::new("auth.login").value("next", here))?;
+    let login = request.url_for(url_for!(login).value("next", here))?;
     Ok(Some(Redirect::see_other(login)))
 }
 
@@ -126,7 +126,7 @@ fn register(request: &Request, db: Db, passwords: State<Passwords>) -> Result<Re
         if added == 1 {
             tracing::info!(target: "todo", username, "registered");
             request.flash("Registered: you can log in now.")?;
-            return Ok(Redirect::see_other(request.url_for("auth.login")?).into_response());
+            return Ok(Redirect::see_other(request.url_for(url_for!(login))?).into_response());
         }
         format!("User {username} is already registered.")
     };
@@ -179,7 +179,7 @@ fn login(request: &Request, db: Db, passwords: State<Passwords>) -> Result<Respo
     let target = if !form.next.is_empty() && is_safe_redirect(&form.next) {
         form.next
     } else {
-        request.url_for("index")?
+        request.url_for(url_for!(super::todos::index))?
     };
     Ok(Redirect::see_other(target).into_response())
 }
@@ -187,7 +187,9 @@ fn login(request: &Request, db: Db, passwords: State<Passwords>) -> Result<Respo
 #[post("/logout")]
 fn logout(request: &Request) -> Result<Redirect, Error> {
     request.session().clear()?;
-    Ok(Redirect::see_other(request.url_for("index")?))
+    Ok(Redirect::see_other(
+        request.url_for(url_for!(super::todos::index))?,
+    ))
 }
 
 /// The blueprint, at `/auth`; it loads the user before every request of

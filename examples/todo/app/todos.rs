@@ -192,7 +192,7 @@ fn create(request: &Request, user: LoggedInUser, db: Db) -> Result<Response, Err
         (user.0.id, now(), form.title.trim(), form.notes.trim()),
     )?;
     request.flash(format!("Added “{}”.", form.title.trim()))?;
-    Ok(Redirect::see_other(request.url_for("index")?).into_response())
+    Ok(Redirect::see_other(request.url_for(url_for!(index))?).into_response())
 }
 
 #[route("/<int:id>/update", methods = ["GET", "POST"])]
@@ -210,7 +210,7 @@ fn update(id: i64, request: &Request, user: LoggedInUser, db: Db) -> Result<Resp
         "UPDATE todo SET title = ?2, notes = ?3 WHERE id = ?1",
         (id, form.title.trim(), form.notes.trim()),
     )?;
-    Ok(Redirect::see_other(request.url_for("index")?).into_response())
+    Ok(Redirect::see_other(request.url_for(url_for!(index))?).into_response())
 }
 
 /// The form of the toggle button: where the list was.
@@ -225,7 +225,7 @@ fn toggle(id: i64, request: &Request, user: LoggedInUser, db: Db) -> Result<Redi
     let todo = get_todo(&db, id, &user.0)?;
     db.execute("UPDATE todo SET done = NOT done WHERE id = ?1", [todo.id])?;
     let Back { show } = request.form_as()?;
-    let mut back = UrlFor::new("index");
+    let mut back = url_for!(index);
     if let Some(show) = show.filter(|s| matches!(s.as_str(), "open" | "done" | "all")) {
         back = back.value("show", show);
     }
@@ -237,7 +237,7 @@ fn delete(id: i64, request: &Request, user: LoggedInUser, db: Db) -> Result<Redi
     let todo = get_todo(&db, id, &user.0)?;
     db.execute("DELETE FROM todo WHERE id = ?1", [todo.id])?;
     request.flash(format!("Deleted “{}”.", todo.title))?;
-    Ok(Redirect::see_other(request.url_for("index")?))
+    Ok(Redirect::see_other(request.url_for(url_for!(index))?))
 }
 
 /// The blueprint: every page needs a logged-in user.
