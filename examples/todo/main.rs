@@ -14,12 +14,15 @@
 //! | piece | where | Flask's tutorial |
 //! |---|---|---|
 //! | the app factory | `app/mod.rs` `create_app` | `flaskr/__init__.py` `create_app` |
-//! | configuration per mode, secrets from the environment | `config/*.yaml` (`CARAFE_ENV`, `CARAFE_SECRET_KEY`) | `config.py`, `instance/config.py` |
+//! | configuration per mode, secrets outside the code | `config/*.yaml` (`--env`/`CARAFE_ENV`, `--config-dir`) | `config.py`, `instance/config.py` |
 //! | logging from a file | `config/logging.yaml`, `config/logging.production.yaml` | `logging.config.dictConfig` |
 //! | the database: schema, a connection per request | `app/db.rs`, `schema.sql` | `flaskr/db.py`, `schema.sql` |
 //! | blueprints: authentication, the todos | `app/auth.rs`, `app/todos.rs` | `flaskr/auth.py`, `flaskr/blog.py` |
 //! | login with hashed passwords, sessions, `login_required` | `app/auth.rs` | `auth.py` (`login_required`, `load_logged_in_user`) |
+//! | routes with typed rule variables, extractors (`Db`, `CurrentUser`, `State`, `Query`) | `#[get]`/`#[route]` in `app/todos.rs` | `@bp.route`, `get_db()`, `g.user` |
+//! | redirects checked at compile time: `url_for!(index)` | `app/auth.rs`, `app/todos.rs` | `redirect(url_for("index"))` |
 //! | templates with a layout, flashed messages, `url_for()` | `templates/` | `flaskr/templates/` |
+//! | error pages (`403`, `404`) in the layout | `app/mod.rs` `error_page`, `templates/error.html` | `abort(403)`, `@app.errorhandler` |
 //! | static files | `static/style.css` | `flaskr/static/style.css` |
 //! | tests through the test client | `tests/examples/todo.rs` | `tests/` (`conftest.py`, `test_auth.py`, ...) |
 //!
