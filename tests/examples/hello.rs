@@ -1,7 +1,8 @@
 //! `examples/hello.rs`, the README's main example: two `#[get]` handlers,
-//! a typed rule variable, the app's command line. (Its own `#[cfg(test)]`
-//! module runs here too: Cargo builds examples' tests but does not run
-//! them.)
+//! a typed rule variable, the app's command line: through the test client,
+//! run as a program, and under both servers. (Its own `#[cfg(test)]`
+//! module, run by `cargo test` through `test = true`, is compiled in here
+//! too.)
 
 #[path = "../../examples/hello.rs"]
 #[allow(dead_code)]

@@ -532,6 +532,33 @@ fn the_data_outlives_the_app_and_deleting_a_user_deletes_their_todos() {
 }
 
 #[test]
+fn workers_creating_the_database_at_once_all_succeed() {
+    // What the production server's workers do right after fork: each
+    // opens the database and applies the schema. One failing stops the
+    // server.
+    for round in 0..50 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("todo.sqlite3");
+        let start = std::sync::Barrier::new(8);
+        std::thread::scope(|scope| {
+            let openers: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        app::Database::init(&path)
+                            .map(|_| ())
+                            .map_err(|error| error.to_string())
+                    })
+                })
+                .collect();
+            for opener in openers {
+                assert_eq!(opener.join().unwrap(), Ok(()), "round {round}");
+            }
+        });
+    }
+}
+
+#[test]
 fn errors_are_pages_and_bodies_are_limited() {
     let (client, _db) = logged_in();
     let missing = client.get("/no/such/page").send();

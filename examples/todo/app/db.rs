@@ -4,11 +4,11 @@
 
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use carafe::extract::FromRequestParts;
 use carafe::prelude::*;
-use rusqlite::Connection;
+use rusqlite::{Connection, ErrorCode};
 
 /// The schema: `CREATE ... IF NOT EXISTS`, so applying it again is harmless.
 const SCHEMA: &str = include_str!("../schema.sql");
@@ -21,17 +21,40 @@ pub(crate) struct Database {
 
 impl Database {
     /// Opens the database at `path`, creating the file and the tables when
-    /// they do not exist. Each worker process of the production server
-    /// calls this; SQLite's locking makes that safe.
+    /// they do not exist.
+    ///
+    /// Every worker process of the production server calls this at the
+    /// same moment, right after fork, maybe on a file that does not exist
+    /// yet. SQLite answers some of them "busy" at once, without waiting
+    /// for the busy timeout (the switch to WAL needs the whole file), so a
+    /// busy database is tried again for up to 10 s: a worker that fails
+    /// to boot stops the server.
     pub(crate) fn init(path: &Path) -> rusqlite::Result<Self> {
         let database = Database {
             path: path.to_owned(),
         };
-        let connection = database.connect()?;
-        // Readers do not wait for the writer.
-        connection.pragma_update(None, "journal_mode", "WAL")?;
-        connection.execute_batch(SCHEMA)?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match database.apply_schema() {
+                Err(error)
+                    if error.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                        && Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                result => break result?,
+            }
+        }
         Ok(database)
+    }
+
+    /// WAL mode (readers do not wait for the writer) and the schema, in a
+    /// transaction that takes the write lock first (`IMMEDIATE`: waiting
+    /// for it is covered by the busy timeout, unlike upgrading a read lock).
+    fn apply_schema(&self) -> rusqlite::Result<()> {
+        let connection = self.connect()?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.execute_batch(&format!("BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;"))
     }
 
     /// A new connection: foreign keys enforced, waiting up to 5 s for
