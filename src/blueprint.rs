@@ -4,9 +4,9 @@
 
 use carafe_routing::Value;
 
-use crate::error::{SetupProblem, Site};
 use crate::hooks::Hooks;
 use crate::scaffold::{Scaffold, registration_methods};
+use crate::setup_error::{SetupProblem, Site};
 
 /// A named group of routes with its own hooks and error handlers (Flask's
 /// `Blueprint`). It records what is registered on it; registering it on an

@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use carafe_routing::MapBuilder;
+use carafe_templating::EnvironmentBuilder;
 use carafe_wrappers::Limits;
 
 use crate::app::App;
-use crate::error::SetupError;
 use crate::scaffold::{Scaffold, registration_methods};
 use crate::session::SessionConfig;
+use crate::setup_error::SetupError;
 
 /// The settings an app runs with (Flask's config values that the app itself
 /// reads).
@@ -27,6 +28,10 @@ pub(crate) struct Settings {
     pub(crate) propagate_exceptions: Option<bool>,
     pub(crate) static_folder: Option<PathBuf>,
     pub(crate) static_url_path: String,
+    pub(crate) template_folder: Option<PathBuf>,
+    pub(crate) templates_auto_reload: Option<bool>,
+    pub(crate) trusted_hosts: Option<Vec<String>>,
+    pub(crate) send_file_max_age: Option<std::time::Duration>,
 }
 
 impl Default for Settings {
@@ -41,6 +46,10 @@ impl Default for Settings {
             propagate_exceptions: None,
             static_folder: None,
             static_url_path: "/static".to_owned(),
+            template_folder: None,
+            templates_auto_reload: None,
+            trusted_hosts: None,
+            send_file_max_age: None,
         }
     }
 }
@@ -86,6 +95,7 @@ pub struct AppBuilder {
     pub(crate) session: SessionConfig,
     pub(crate) state: StateMap,
     pub(crate) url_map: Vec<Box<dyn FnOnce(MapBuilder) -> MapBuilder>>,
+    pub(crate) templates: Vec<Box<dyn FnOnce(EnvironmentBuilder) -> EnvironmentBuilder>>,
 }
 
 impl std::fmt::Debug for AppBuilder {
@@ -353,6 +363,68 @@ impl AppBuilder {
     #[must_use]
     pub fn url_map(mut self, configure: impl FnOnce(MapBuilder) -> MapBuilder + 'static) -> Self {
         self.url_map.push(Box::new(configure));
+        self
+    }
+
+    /// Loads the templates of `folder` (Flask's `template_folder`): every
+    /// file below it, named by its path relative to it (`"users/list.html"`).
+    /// Templates are checked when the app is built: a syntax error, an
+    /// unknown filter or a missing parent stops the start-up, naming the
+    /// file and line.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe::prelude::*;
+    /// use carafe::render_template;
+    /// use carafe::wrappers::test::Client;
+    ///
+    /// let dir = std::env::temp_dir().join(format!("carafe-templates-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// std::fs::write(dir.join("index.html"), "<h1>{{ title }}</h1>\n").unwrap();
+    ///
+    /// fn index(request: &Request) -> Result<Html<String>, Error> {
+    ///     render_template(request, "index.html", &serde_json::json!({"title": "Home"}))
+    /// }
+    /// let app = App::builder().template_folder(&dir).route("/", index).build();
+    /// assert_eq!(Client::new(app).get("/").send().text(), "<h1>Home</h1>");
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    #[must_use]
+    pub fn template_folder(mut self, folder: impl Into<PathBuf>) -> Self {
+        self.settings.template_folder = Some(folder.into());
+        self
+    }
+
+    /// Configures the template environment: more templates, filters,
+    /// tests, functions, globals, autoescaping (see
+    /// [`EnvironmentBuilder`]). The app adds its functions (`url_for`,
+    /// `static_url`, `get_flashed_messages`) before this runs.
+    ///
+    /// # Examples
+    ///
+    /// See [`render_template`](crate::render_template).
+    #[must_use]
+    pub fn templates(
+        mut self,
+        configure: impl FnOnce(EnvironmentBuilder) -> EnvironmentBuilder + 'static,
+    ) -> Self {
+        self.templates.push(Box::new(configure));
+        self
+    }
+
+    /// Whether changed templates are reloaded without a restart (Flask's
+    /// `TEMPLATES_AUTO_RELOAD`; default: in debug mode).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let app = carafe::App::builder().templates_auto_reload(true).templates(|env| env.template("a.txt", "")).build();
+    /// assert!(app.templates().unwrap().auto_reloads());
+    /// ```
+    #[must_use]
+    pub fn templates_auto_reload(mut self, on: bool) -> Self {
+        self.settings.templates_auto_reload = Some(on);
         self
     }
 

@@ -5,11 +5,12 @@
 
 use std::cell::{Cell, RefCell};
 
-use carafe_wrappers::Request;
+use carafe_wrappers::{Request, Response};
 
 use crate::app::App;
 use crate::error::Error;
 use crate::extract::FromRequestParts;
+use crate::globals::{AfterThis, Globals};
 use crate::session::{Flash, Session, SessionData};
 use crate::url::{UrlError, UrlFor};
 
@@ -22,6 +23,10 @@ pub(crate) struct RequestContext {
     pub(crate) session: RefCell<Option<SessionData>>,
     /// The flashed messages taken from the session for this request.
     pub(crate) flashes: RefCell<Option<Vec<Flash>>>,
+    /// Flask's `g`.
+    pub(crate) globals: RefCell<Vec<Box<dyn std::any::Any + Send>>>,
+    /// Flask's `after_this_request` callbacks.
+    pub(crate) after_this: RefCell<Vec<AfterThis>>,
 }
 
 impl RequestContext {
@@ -31,6 +36,8 @@ impl RequestContext {
             endpoint: Cell::new(None),
             session: RefCell::new(None),
             flashes: RefCell::new(None),
+            globals: RefCell::new(Vec::new()),
+            after_this: RefCell::new(Vec::new()),
         }
     }
 
@@ -269,6 +276,35 @@ pub trait RequestExt: sealed::Sealed {
     /// assert_eq!(client.get("/?n=x").send().status(), 400);
     /// ```
     fn extract<'r, E: FromRequestParts<'r>>(&'r self) -> Result<E, Error>;
+
+    /// Values that live as long as this request (Flask's `g`).
+    ///
+    /// # Examples
+    ///
+    /// See [`Globals`].
+    fn g(&self) -> Globals<'_>;
+
+    /// Runs `f` on this request's response, before the after-request
+    /// functions (Flask's `after_this_request`). Outside an app it is
+    /// dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe::prelude::*;
+    /// use carafe::wrappers::test::Client;
+    ///
+    /// fn index(request: &Request) -> &'static str {
+    ///     request.after_this_request(|mut response| {
+    ///         response.headers_mut().insert("x-foo", "a header".parse().unwrap());
+    ///         response
+    ///     });
+    ///     "Test"
+    /// }
+    /// let response = Client::new(App::builder().route("/", index).build()).get("/").send();
+    /// assert_eq!(response.header("x-foo"), Some("a header"));
+    /// ```
+    fn after_this_request(&self, f: impl FnOnce(Response) -> Response + Send + 'static);
 }
 
 impl RequestExt for Request {
@@ -324,5 +360,15 @@ impl RequestExt for Request {
 
     fn extract<'r, E: FromRequestParts<'r>>(&'r self) -> Result<E, Error> {
         E::from_request_parts(self)
+    }
+
+    fn g(&self) -> Globals<'_> {
+        Globals::of(self)
+    }
+
+    fn after_this_request(&self, f: impl FnOnce(Response) -> Response + Send + 'static) {
+        if let Some(context) = RequestContext::of(self) {
+            context.after_this.borrow_mut().push(Box::new(f));
+        }
     }
 }

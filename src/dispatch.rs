@@ -10,7 +10,7 @@ use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 
-use carafe_routing::{MatchError, Values};
+use carafe_routing::{BadRequest, MatchError, Values};
 use carafe_wrappers::{HttpError, Request, Response};
 use http::StatusCode;
 
@@ -18,7 +18,6 @@ use crate::app::{App, AppInner};
 use crate::context::RequestContext;
 use crate::error::{Error, PendingError, routing_error, routing_response};
 use crate::hooks::Hooks;
-use crate::response::IntoResponse;
 
 /// An error no handler took: the request ends in a `500`.
 struct Failure {
@@ -31,7 +30,7 @@ pub(crate) fn handle(app: &App, mut request: Request) -> Response {
     request.set_limits(inner.settings.limits);
     request.insert_local(RequestContext::new(app.clone()));
     let Some(context) = request.local::<RequestContext>() else {
-        return HttpError::internal_server_error().into_response();
+        return HttpError::internal_server_error().into_page();
     };
     let request = &request;
     let outcome = catch_unwind(AssertUnwindSafe(|| full_dispatch(inner, context, request)));
@@ -87,6 +86,14 @@ fn scopes<'a>(
 
 /// Matches the request: the endpoint's index and its values.
 fn route<'r>(inner: &'r AppInner, request: &'r Request) -> Result<(u32, Values<'r>), MatchError> {
+    if let Some(trusted) = &inner.settings.trusted_hosts
+        && !crate::settings::host_is_trusted(request.host(), trusted)
+    {
+        return Err(MatchError::BadRequest(BadRequest::InvalidHost {
+            host: request.host().chars().take(100).collect(),
+            reason: "not a trusted host".to_owned(),
+        }));
+    }
     let adapter = inner
         .map
         .bind_to_host(request.host(), request.scheme().as_str())?
@@ -127,7 +134,13 @@ fn full_dispatch(
                 .call(request, values),
             Err(error) => match routing_response(&error) {
                 Some(response) => response,
-                None => IntoResponse::into_response(routing_error(&error)),
+                None => {
+                    // Straight to the error handlers: no default page to
+                    // render and throw away.
+                    let error = Arc::new(Error::new(routing_error(&error)));
+                    let (response, failure) = handle_user_exception(inner, context, request, error);
+                    return (process_response(inner, context, request, response), failure);
+                }
             },
         },
     };
@@ -241,6 +254,10 @@ fn process_response(
     request: &Request,
     mut response: Response,
 ) -> Response {
+    let callbacks = std::mem::take(&mut *context.after_this.borrow_mut());
+    for callback in callbacks {
+        response = callback(response);
+    }
     for hooks in scopes(inner, context).chain(std::iter::once(&inner.app_hooks)) {
         for after in hooks.after.iter().rev() {
             response = after(request, response);

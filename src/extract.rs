@@ -76,7 +76,7 @@ pub trait FromRequestParts<'r>: Sized {
     /// # Errors
     ///
     /// The rejection: an error the app answers with (usually an
-    /// [`HttpError`] with a `4xx` status).
+    /// [`HttpError`](carafe_wrappers::HttpError) with a `4xx` status).
     fn from_request_parts(request: &'r Request) -> Result<Self, Error>;
 }
 

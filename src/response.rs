@@ -120,7 +120,7 @@ impl IntoResponse for Error {
     /// The default page for the error's status; the app gives the error to
     /// its handlers first (by status, then by type).
     fn into_response(self) -> Response {
-        let mut response = self.http_error().into_response();
+        let mut response = self.http_error().into_page();
         response
             .extensions_mut()
             .insert(PendingError(Arc::new(self)));

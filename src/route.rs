@@ -6,7 +6,7 @@ use std::any::TypeId;
 use carafe_routing::{Rule, Values};
 use carafe_wrappers::{Request, Response};
 
-use crate::error::Site;
+use crate::setup_error::Site;
 
 /// A handler defined with `#[route]`, `#[get]`, `#[post]`, `#[put]`,
 /// `#[patch]` or `#[delete]`: the attribute keeps the function as it is

@@ -5,10 +5,10 @@
 use carafe_routing::Rule;
 
 use crate::blueprint::Blueprint;
-use crate::error::{SetupProblem, Site};
 use crate::handler::BoxedHandler;
 use crate::hooks::Hooks;
 use crate::route::Route;
+use crate::setup_error::{SetupProblem, Site};
 
 /// A registered rule and its handler.
 #[derive(Clone)]
@@ -226,7 +226,7 @@ macro_rules! registration_methods {
             rule: carafe_routing::Rule,
             handler: H,
         ) -> Self {
-            let site = $crate::error::Site::caller();
+            let site = $crate::setup_error::Site::caller();
             self.scaffold
                 .add(rule, $crate::handler::BoxedHandler::new(handler), site);
             self
@@ -256,13 +256,13 @@ macro_rules! registration_methods {
             let _ = handler;
             match $crate::route::entry_of::<F>() {
                 Some(entry) => self.scaffold = (entry.register)(self.scaffold),
-                None => self.scaffold.problems.push($crate::error::SetupProblem::InvalidName {
+                None => self.scaffold.problems.push($crate::setup_error::SetupProblem::InvalidName {
                     message: format!(
                         "`{}` is not a function marked with #[route], #[get], #[post], ...: \
                          register plain handlers with route(rule, handler)",
                         std::any::type_name::<F>()
                     ),
-                    location: $crate::error::Site::caller(),
+                    location: $crate::setup_error::Site::caller(),
                 }),
             }
             self
@@ -336,7 +336,7 @@ macro_rules! registration_methods {
         #[track_caller]
         #[must_use]
         pub fn register_blueprint(mut self, blueprint: $crate::blueprint::Blueprint) -> Self {
-            let site = $crate::error::Site::caller();
+            let site = $crate::setup_error::Site::caller();
             self.scaffold.blueprints.push((blueprint, site));
             self
         }
@@ -466,12 +466,12 @@ macro_rules! registration_methods {
             F: Fn(&$crate::error::Error, &carafe_wrappers::Request) -> R + Send + Sync + 'static,
             R: $crate::response::IntoResponse,
         {
-            let site = $crate::error::Site::caller();
+            let site = $crate::setup_error::Site::caller();
             match status.try_into() {
                 Ok(status) if status.is_client_error() || status.is_server_error() => {
                     self.scaffold.hooks.by_status.push((status, $crate::hooks::status_fn(f)));
                 }
-                _ => self.scaffold.problems.push($crate::error::SetupProblem::InvalidName {
+                _ => self.scaffold.problems.push($crate::setup_error::SetupProblem::InvalidName {
                     message: "an error handler needs an error status (400 to 599)".to_owned(),
                     location: site,
                 }),

@@ -7,17 +7,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use carafe_routing::{Map, MapError, Rule, Value, Values};
-use carafe_wrappers::{Request, send_from_directory};
+use carafe_wrappers::{Request, SendFile};
 use http::Method;
 
 use crate::app::{App, AppInner, Endpoint};
 use crate::blueprint::Blueprint;
 use crate::builder::AppBuilder;
-use crate::error::{SetupError, SetupProblem, Site};
 use crate::handler::BoxedHandler;
 use crate::hooks::Hooks;
 use crate::scaffold::Scaffold;
 use crate::session::cookie::CookieSessions;
+use crate::setup_error::{SetupError, SetupProblem, Site};
+use crate::templates::Templates;
+use carafe_templating::{DirLoader, Environment, EnvironmentBuilder};
 
 /// Where a scaffold's registrations go: the app (no name) or a blueprint.
 #[derive(Clone, Default)]
@@ -40,7 +42,7 @@ struct Flat {
     app_hooks: Hooks,
     scopes: Vec<Hooks>,
     blueprints: HashMap<String, Site>,
-    problems: Vec<crate::error::SetupProblem>,
+    problems: Vec<crate::setup_error::SetupProblem>,
 }
 
 /// Flask's rule joining: `prefix.rstrip("/") + "/" + rule.lstrip("/")`,
@@ -252,9 +254,14 @@ fn add_static(builder: &mut AppBuilder) {
         return;
     };
     let folder = Arc::new(folder);
+    let max_age = builder.settings.send_file_max_age;
     let serve = move |request: &Request, values: &Values<'_>| {
         let filename: String = values.get_as("filename").unwrap_or_default();
-        send_from_directory(folder.as_path(), &filename, request)
+        let mut file = SendFile::from_directory(folder.as_path(), &filename);
+        if let Some(max_age) = max_age {
+            file = file.with_max_age(max_age);
+        }
+        file.send(request)
     };
     let rule = Rule::new(
         format!("{}/<path:filename>", builder.settings.static_url_path),
@@ -276,7 +283,7 @@ pub(crate) fn build(mut builder: AppBuilder) -> Result<App, SetupError> {
     if let Some(name) = &builder.settings.server_name {
         map = map.server_name(name.clone());
     }
-    for configure in builder.url_map {
+    for configure in std::mem::take(&mut builder.url_map) {
         map = configure(map);
     }
     for (rule, _) in &flat.rules {
@@ -290,6 +297,16 @@ pub(crate) fn build(mut builder: AppBuilder) -> Result<App, SetupError> {
                 error,
                 location,
                 other,
+            });
+            None
+        }
+    };
+    let templates = match build_templates(std::mem::take(&mut builder.templates), &builder.settings)
+    {
+        Ok(templates) => templates,
+        Err(error) => {
+            problems.push(SetupProblem::Setting {
+                message: format!("the templates do not load: {}", error.report()),
             });
             None
         }
@@ -343,7 +360,28 @@ pub(crate) fn build(mut builder: AppBuilder) -> Result<App, SetupError> {
         settings: builder.settings,
         sessions,
         state: builder.state,
+        templates,
     }))
+}
+
+/// The template environment: the template folder, the app's functions, the
+/// user's configuration.
+fn build_templates(
+    configure: Vec<Box<dyn FnOnce(EnvironmentBuilder) -> EnvironmentBuilder>>,
+    settings: &crate::builder::Settings,
+) -> Result<Option<Templates>, carafe_templating::Error> {
+    if settings.template_folder.is_none() && configure.is_empty() {
+        return Ok(None);
+    }
+    let mut env = crate::templates::register(Environment::builder())
+        .auto_reload(settings.templates_auto_reload.unwrap_or(settings.debug));
+    if let Some(folder) = &settings.template_folder {
+        env = env.loader(DirLoader::new(folder.clone()));
+    }
+    for configure in configure {
+        env = configure(env);
+    }
+    Ok(Some(Templates::new(env.build()?)))
 }
 
 #[cfg(test)]

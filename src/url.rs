@@ -13,6 +13,17 @@ use crate::app::{App, AppInner};
 use crate::context::RequestContext;
 use crate::route::Route;
 
+/// What URLs are built relative to: the app and the request's host,
+/// scheme, mount point, method and blueprint.
+pub(crate) struct UrlBase<'a> {
+    pub(crate) app: &'a AppInner,
+    pub(crate) host: &'a str,
+    pub(crate) scheme: &'a str,
+    pub(crate) script_root: &'a str,
+    pub(crate) method: &'a Method,
+    pub(crate) blueprint: Option<&'a str>,
+}
+
 /// A URL to build: an endpoint (or a `#[route]` handler), values for its
 /// rule's variables (others become the query string), and Flask's
 /// `_method`, `_external`, `_scheme` and `_anchor`. Build it with
@@ -192,15 +203,26 @@ impl<'v> UrlFor<'v> {
     /// ```
     pub fn build(self, request: &Request) -> Result<String, UrlError> {
         let context = RequestContext::of(request).ok_or(UrlError::NoApp)?;
-        let app = &*context.app.inner;
-        let blueprint = context.blueprint_name();
-        let endpoint = self.resolve(app, blueprint)?;
+        self.build_in(&UrlBase {
+            app: &context.app.inner,
+            host: request.host(),
+            scheme: request.scheme().as_str(),
+            script_root: request.script_root(),
+            method: request.method(),
+            blueprint: context.blueprint_name(),
+        })
+    }
+
+    /// Builds the URL relative to a request described by `base`.
+    pub(crate) fn build_in(self, base: &UrlBase<'_>) -> Result<String, UrlError> {
+        let app = base.app;
+        let endpoint = self.resolve(app, base.blueprint)?;
         let adapter = app
             .map
-            .bind_to_host(request.host(), request.scheme().as_str())
+            .bind_to_host(base.host, base.scheme)
             .map_err(|error| UrlError::InvalidHost(error.to_string()))?
-            .with_script_root(request.script_root())
-            .with_method(request.method().clone());
+            .with_script_root(base.script_root)
+            .with_method(base.method.clone());
         if self.scheme.is_some() && self.external == Some(false) {
             return Err(UrlError::SchemeNotExternal);
         }

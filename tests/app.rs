@@ -290,3 +290,103 @@ fn the_mount_point_stays_out_of_routing() {
     let response = carafe::wrappers::test::TestResponse::read(app.handle(request));
     assert_eq!(response.text(), "/page /shop/page");
 }
+
+#[test]
+fn static_files_as_the_corpus_app_serves_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let static_dir = dir.path().join("static");
+    std::fs::create_dir_all(static_dir.join("sub")).unwrap();
+    std::fs::write(static_dir.join("hello.txt"), "hello-static").unwrap();
+    std::fs::write(static_dir.join(".hidden"), "DOTFILE_CANARY").unwrap();
+    std::fs::write(static_dir.join("sub/index.html"), "<p>sub</p>").unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "TOPSECRET_CANARY").unwrap();
+    std::os::unix::fs::symlink("../secret.txt", static_dir.join("escape")).unwrap();
+    let mut settings = carafe::config::Settings::default();
+    settings.send_file_max_age_default = Some(std::time::Duration::from_secs(3600));
+    let app = App::builder()
+        .settings(&settings)
+        .static_folder(&static_dir)
+        .build();
+    let client = Client::new(app);
+    let response = client.get("/static/hello.txt").send();
+    assert_eq!(response.text(), "hello-static");
+    assert!(
+        response
+            .header("cache-control")
+            .unwrap()
+            .contains("max-age=3600")
+    );
+    assert_eq!(
+        client.get("/static/sub/index.html").send().text(),
+        "<p>sub</p>"
+    );
+    for path in [
+        "/static/.hidden",
+        "/static/escape",
+        "/static/../secret.txt",
+        "/static/%2e%2e/secret.txt",
+        "/static/..%2fsecret.txt",
+        "/static/%00",
+    ] {
+        let response = client.get(path).send();
+        assert!(
+            matches!(response.status().as_u16(), 400 | 404),
+            "{path}: {}",
+            response.status()
+        );
+        assert!(!response.text().contains("CANARY"), "{path}");
+    }
+    let response = client
+        .get("/static/hello.txt")
+        .header("range", "bytes=0-4")
+        .send();
+    assert_eq!(
+        (response.status(), response.text()),
+        (StatusCode::PARTIAL_CONTENT, "hello".into())
+    );
+}
+
+/// One request over a real socket: the status code.
+fn status_over_tcp(address: std::net::SocketAddr, path: &str) -> u16 {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_real_server_keeps_serving_after_a_panic() {
+    fn boom(_: &Request) -> &'static str {
+        panic!("boom over tcp")
+    }
+    let app = App::builder().route("/boom", boom).route("/", text).build();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let options = carafe_devserver::Options::default()
+        .with_debugger(false)
+        .with_log_requests(false);
+    let server = carafe_devserver::Server::new(listener, options);
+    let address = server.local_addr().unwrap();
+    let stop = server.stop_handle();
+    let thread = std::thread::spawn(move || server.serve(app));
+    assert_eq!(status_over_tcp(address, "/boom"), 500);
+    assert_eq!(status_over_tcp(address, "/"), 200);
+    assert_eq!(status_over_tcp(address, "/boom"), 500);
+    assert_eq!(status_over_tcp(address, "/missing"), 404);
+    stop.stop();
+    // Wake the accept loop so it sees the stop.
+    let _ = std::net::TcpStream::connect(address);
+    thread.join().unwrap().unwrap();
+}

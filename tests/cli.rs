@@ -106,6 +106,48 @@ fn routes_sorts_and_prints_json() {
 }
 
 #[test]
+fn routes_and_check_read_the_apps_url_map() {
+    fn page(_: &Request) -> &'static str {
+        "page"
+    }
+    let create_app = || {
+        carafe::App::builder()
+            .route("/", page)
+            .register_blueprint(
+                carafe::Blueprint::new("admin")
+                    .url_prefix("/admin")
+                    .route("/", page)
+                    .post("/users", page),
+            )
+            .build()
+    };
+    let (code, out, err) = run_in_process(create_app, &["routes", "--sort", "rule"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert_eq!(
+        out,
+        "Endpoint    Methods  Rule\n\
+         ----------  -------  ------------\n\
+         page        GET      /\n\
+         admin.page  GET      /admin/\n\
+         admin.page  POST     /admin/users\n"
+    );
+
+    // A registration error: check reports what the App says, names both rules.
+    let conflicting = || {
+        carafe::App::builder()
+            .route("/", page)
+            .route("/", page)
+            .try_build()
+    };
+    let (code, _, err) = run_in_process(conflicting, &["check"]);
+    assert_eq!(code, ExitCode::from(1));
+    assert!(
+        err.contains("problem: app: the app factory failed:"),
+        "{err}"
+    );
+}
+
+#[test]
 fn routes_reports_a_factory_that_fails() {
     let failing =
         || -> Result<TestApp, std::io::Error> { Err(std::io::Error::other("database is down")) };
@@ -356,7 +398,21 @@ fn check_fails_on_bad_config_and_app_problems() {
     let output = example(&["check"], &[("CARAFE_APP__GREETING", "  ")]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        text(&output.stderr).contains("problem: app: app.greeting is empty"),
+        text(&output.stderr)
+            .contains("problem: app: the app factory failed: app.greeting is empty"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    // The App's own check: a static folder that does not exist.
+    let output = example(
+        &["check"],
+        &[("CARAFE_APP__STATIC_FOLDER", "/no/such/static")],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr)
+            .contains("problem: app: the static folder /no/such/static does not exist"),
         "{}",
         text(&output.stderr)
     );
@@ -381,21 +437,6 @@ fn check_fails_on_bad_config_and_app_problems() {
         "{stderr}"
     );
     assert!(stderr.contains("2 problems found"), "{stderr}");
-}
-
-#[test]
-fn dev_says_what_is_missing() {
-    let output = example(&["dev", "--no-reload"], &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = text(&output.stderr);
-    assert!(
-        stderr.contains("`dev` needs the development server (crate carafe-devserver, issue 5)"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("cli_app serve --bind 127.0.0.1:5000"),
-        "{stderr}"
-    );
 }
 
 #[test]
@@ -562,4 +603,130 @@ fn serve_runs_the_factory_in_each_worker_with_the_selected_mode() {
     let status = status.expect("the server did not stop within 30 s of TERM");
     assert!(status.success(), "{status}: {stderr}");
     assert!(stderr.contains("booting worker"), "{stderr}");
+}
+
+/// Stops a server process we started (SIGINT: Ctrl-C) and waits for it.
+fn interrupt(
+    child: &mut std::process::Child,
+    signal: nix::sys::signal::Signal,
+) -> Option<std::process::ExitStatus> {
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
+    let _ = nix::sys::signal::kill(pid, signal);
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn dev_serves_the_app_in_development_mode() {
+    let port = free_port();
+    let mut child = Command::new(example_binary())
+        .env_clear()
+        .args(["dev", "--no-reload", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let result = std::panic::catch_unwind(|| {
+        wait_for("the dev server", Duration::from_secs(30), || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        let response = get(port, "/").unwrap();
+        assert!(
+            response.ends_with("Hello, developer (development mode)"),
+            "dev selects development mode: {response}"
+        );
+        let response = get(port, "/users/5").unwrap();
+        assert!(response.ends_with("user 5"), "{response}");
+    });
+    let status = interrupt(&mut child, nix::sys::signal::Signal::SIGINT);
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    if let Err(panic) = result {
+        eprintln!("dev server stderr:\n{stderr}");
+        std::panic::resume_unwind(panic);
+    }
+    assert!(
+        status.is_some(),
+        "the dev server did not stop on Ctrl-C: {stderr}"
+    );
+    assert!(stderr.contains("This is a development server"), "{stderr}");
+    assert!(
+        stderr.contains("\"GET /users/5 HTTP/1.1\" 200"),
+        "the request log: {stderr}"
+    );
+}
+
+#[test]
+fn dev_with_the_reloader_runs_the_command_line_again_in_the_app_process() {
+    // The reloader's supervisor starts this program again with the same
+    // arguments; that process must parse `dev` again and serve the app. It
+    // needs cargo (to know how to rebuild): keep PATH and the target dir.
+    let port = free_port();
+    let exe = example_binary();
+    let target_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .and_then(Path::parent)
+        .unwrap();
+    let mut command = Command::new(&exe);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("CARAFE_") {
+            command.env_remove(name);
+        }
+    }
+    let mut child = command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("CARGO_TARGET_DIR", target_dir)
+        .args([
+            "--env",
+            "testing",
+            "dev",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let result = std::panic::catch_unwind(|| {
+        wait_for("the dev server", Duration::from_secs(60), || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        let response = get(port, "/").unwrap();
+        assert!(
+            response.ends_with("Hello, test (testing mode)"),
+            "the app process got --env from the same arguments: {response}"
+        );
+    });
+    let status = interrupt(&mut child, nix::sys::signal::Signal::SIGINT);
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    if let Err(panic) = result {
+        eprintln!("dev server stderr:\n{stderr}");
+        std::panic::resume_unwind(panic);
+    }
+    assert!(
+        status.is_some(),
+        "the supervisor did not stop on Ctrl-C: {stderr}"
+    );
+    wait_for(
+        "the app process to stop listening",
+        Duration::from_secs(10),
+        || TcpStream::connect(("127.0.0.1", port)).is_err(),
+    );
+    assert!(stderr.contains("Reloader: watching"), "{stderr}");
 }

@@ -233,7 +233,7 @@ fn generate(
         if let Some(b) = bound.iter().find(|b| b.param == i) {
             let value_name = &b.name;
             quote_spanned! {ty.span()=>
-                let #var: #ty = match ::carafe::__private::take_value::<#ty>(&mut __carafe_values, #value_name) {
+                let #var: #ty = match ::carafe::__private::take_value::<#ty>(&__carafe_values, #value_name) {
                     ::core::result::Result::Ok(value) => value,
                     ::core::result::Result::Err(error) => return ::carafe::IntoResponse::into_response(error),
                 };
@@ -308,11 +308,10 @@ fn generate(
                     #strict
             }
 
-            #[allow(unused_mut)]
             fn call(
                 &self,
                 __carafe_request: &::carafe::wrappers::Request,
-                mut __carafe_values: ::carafe::routing::Values<'_>,
+                __carafe_values: ::carafe::routing::Values<'_>,
             ) -> ::carafe::wrappers::Response {
                 #(#extract)*
                 #respond

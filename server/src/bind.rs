@@ -52,6 +52,15 @@ impl Bind {
     /// # Errors
     ///
     /// [`Error::Bind`] when the host name does not resolve.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_server::Bind;
+    ///
+    /// let bind: Bind = "127.0.0.1:8000".parse().unwrap();
+    /// assert_eq!(bind.resolve().unwrap(), vec!["127.0.0.1:8000".parse().unwrap()]);
+    /// ```
     pub fn resolve(&self) -> Result<Vec<SocketAddr>, Error> {
         match self {
             Bind::Tcp { host, port } => {

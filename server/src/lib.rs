@@ -45,7 +45,7 @@
 //! | `reuse_port` | `--reuse-port` | off |
 //! | `workers` | `-w`, `--workers N` | 1 (`$WEB_CONCURRENCY` if set) |
 //! | `threads` | `--threads N` | 16 handler threads per worker |
-//! | `io_threads` (C) | `--io-threads N` | 1 runtime thread per worker |
+//! | `io_threads` (C) | `--io-threads N` | 0: the CPUs divided among the workers, at least 1 |
 //! | `scheduler` (C) | `--scheduler S` | `adaptive` (see *Scheduling*) |
 //! | `worker_connections` | `--worker-connections N` | 1000 |
 //! | `max_requests`, `max_requests_jitter` | `--max-requests N`, `--max-requests-jitter N` | 0 (never), 0 |

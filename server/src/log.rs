@@ -17,6 +17,7 @@ use crate::{LogLevel, LogTarget};
 enum Msg {
     Line(Vec<u8>),
     Reopen,
+    Flush(mpsc::SyncSender<()>),
 }
 
 enum Output {
@@ -119,11 +120,30 @@ impl Sink {
                     match msg {
                         Msg::Line(line) => output.write(&line),
                         Msg::Reopen => output.reopen(),
+                        Msg::Flush(done) => {
+                            let _ = done.send(());
+                        }
                     }
                 }
             });
         if spawned.is_ok() {
             *self.sender.lock().unwrap_or_else(PoisonError::into_inner) = Some(sender);
+        }
+    }
+
+    /// Waits (at most `within`) until the writer thread wrote every line
+    /// sent before.
+    fn flush(&self, within: std::time::Duration) {
+        let sender = self
+            .sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(sender) = sender {
+            let (done, wait) = mpsc::sync_channel(1);
+            if sender.send(Msg::Flush(done)).is_ok() {
+                let _ = wait.recv_timeout(within);
+            }
         }
     }
 
@@ -186,6 +206,18 @@ impl Log {
             log.error.start_writer();
             if let Some(access) = &log.access {
                 access.start_writer();
+            }
+        }
+    }
+
+    /// Writes out what the writer threads still hold (a worker, before it
+    /// exits), waiting at most half a second.
+    pub(crate) fn flush() {
+        if let Some(log) = Self::current() {
+            let within = std::time::Duration::from_millis(250);
+            log.error.flush(within);
+            if let Some(access) = &log.access {
+                access.flush(within);
             }
         }
     }

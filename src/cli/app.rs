@@ -54,17 +54,28 @@ pub trait CliApp: Application {
     }
 }
 
-// INTEGRATION POINT (the App, issue 6 points 1-7, on branch `app`, not on
-// `main` yet): once `crate::App` is on main, add here
-//
-//     impl CliApp for crate::App {
-//         fn url_map(&self) -> Option<&Map> { Some(self.map()) }
-//         fn problems(&self) -> Vec<String> { /* the App's own checks:
-//             templates that do not compile (file and line), a static
-//             folder that does not exist */ }
-//     }
-//
-// and switch the `cli_app` example and `carafe::cli`'s docs to the App.
+/// The App: its URL map, and its own checks.
+impl CliApp for crate::App {
+    fn url_map(&self) -> Option<&Map> {
+        Some(self.map())
+    }
+
+    fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Some(folder) = &self.inner.settings.static_folder
+            && !folder.is_dir()
+        {
+            problems.push(format!(
+                "the static folder {} does not exist",
+                folder.display()
+            ));
+        }
+        // INTEGRATION POINT (templates, issue 6 point 7): once the App holds
+        // a template environment, report here every template that does not
+        // load (the environment's error names the file and line).
+        problems
+    }
+}
 
 /// What an app factory may return: the app, or a `Result` with it.
 pub trait IntoApp {

@@ -204,7 +204,7 @@ pub(crate) fn command(name: &str) -> ClapCommand {
         .subcommand(
             ClapCommand::new("check")
                 .about(
-                    "Build the app, validate config, logging, routes and templates; serve nothing.\n\
+                    "Build the app, validate config, logging, routes and the app's own checks; serve nothing.\n\
                      Exits with 1 when something is wrong.",
                 )
                 .arg(bind_arg(None)),

@@ -1,10 +1,12 @@
-//! `dev`: the development server with the reloader.
+//! `dev`: the development server (`carafe-devserver`) with its reloader.
 //!
-//! INTEGRATION POINT: the development server (`carafe-devserver`, issue 5)
-//! is not built yet. When its API lands on `main`, run it here: serve
-//! `factory.create()` on `bind`, one request at a time, restarting on source
-//! changes unless `reload` is off. Until then `dev` fails with a message
-//! that names what is missing.
+//! With reloading on, the process that runs `app dev` becomes the
+//! reloader's supervisor and runs this program again, with the same
+//! arguments, for every build: each of those app processes parses `dev`
+//! again, selects the same mode and config directory, and builds the app
+//! with the factory. Without reloading the app is served in this process.
+//! The config directory is watched with the sources: editing a config file
+//! restarts the app with the new values.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -12,22 +14,42 @@ use std::process::ExitCode;
 use super::app::AppFactory;
 use super::bind::Bind;
 
-/// What `dev` says while the development server does not exist.
-pub(crate) fn missing_message(name: &str, bind: &Bind) -> String {
-    format!(
-        "error: `dev` needs the development server (crate carafe-devserver, issue 5), \
-         which is not built yet\n\
-         hint: meanwhile, `{name} serve --bind {bind} --workers 1` serves the app without reloading\n"
-    )
-}
-
+/// Runs the development server until Ctrl-C.
 pub(crate) fn dev<F: AppFactory>(
-    _factory: &F,
-    name: &str,
+    factory: &F,
     bind: &Bind,
-    _reload: bool,
+    reload: bool,
     err: &mut dyn Write,
 ) -> ExitCode {
-    let _ = err.write_all(missing_message(name, bind).as_bytes());
-    ExitCode::from(1)
+    let mut options = carafe_devserver::Options::default().with_reload(reload);
+    // A change to the config folder restarts the app too (Flask's
+    // `--extra-files`): the new process loads the new config.
+    let (dir, _) = crate::config::Loader::new().resolved_dir();
+    if dir.is_dir() {
+        options = options.with_extra_files([dir]);
+    }
+    let result = carafe_devserver::run_simple(&bind.to_string(), || app_or_exit(factory), options);
+    crate::logging::flush();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(err, "error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The app, or the end of this process with the factory's error: the
+/// reloader shows an app process that stopped on a page and rebuilds on
+/// the next change.
+fn app_or_exit<F: AppFactory>(factory: &F) -> F::App {
+    match factory.create() {
+        Ok(app) => app,
+        Err(error) => {
+            tracing::error!(%error, "the app factory failed");
+            eprintln!("error: the app factory failed: {error}");
+            crate::logging::flush();
+            std::process::exit(1);
+        }
+    }
 }

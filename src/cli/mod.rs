@@ -5,19 +5,20 @@
 //! ```no_run
 //! use std::process::ExitCode;
 //!
-//! # struct App;
-//! # impl carafe::wrappers::Application for App {
-//! #     fn handle(&self, _: carafe::wrappers::Request) -> carafe::wrappers::Response {
-//! #         carafe::wrappers::Response::text("hi")
-//! #     }
-//! # }
-//! # impl carafe::cli::CliApp for App {}
+//! use carafe::config::Config;
+//! use carafe::prelude::*;
+//!
+//! #[get("/")]
+//! fn index() -> &'static str {
+//!     "Hello, World!"
+//! }
+//!
 //! /// The app factory: the production server calls it in every worker
 //! /// process, so it builds everything a worker needs (config, pools).
-//! fn create_app() -> Result<App, carafe::config::ConfigError> {
-//!     let config: carafe::config::Config = carafe::config::Config::load()?;
-//!     # let _ = config;
-//!     Ok(App)
+//! fn create_app() -> Result<App, carafe::cli::BoxError> {
+//!     let config: Config = Config::load()?;
+//!     let app = config.settings.apply_to(App::builder()).register(index).try_build()?;
+//!     Ok(app)
 //! }
 //!
 //! fn main() -> ExitCode {
@@ -25,12 +26,16 @@
 //! }
 //! ```
 //!
+//! The factory returns an [`App`](crate::App) (or anything [`CliApp`]), or a
+//! `Result` with one: `check` reports its error, `serve` stops when no
+//! worker could boot. The runnable example is `examples/cli_app`.
+//!
 //! | command | what it does |
 //! |---|---|
 //! | `app dev [--bind HOST:PORT] [--no-reload]` | the development server (default `127.0.0.1:5000`) in development mode, reloading on changes |
 //! | `app serve [--bind HOST:PORT] [-w N] [...]` | the production server; every option after `serve` is the server's (`serve --help` lists them) |
 //! | `app routes [--sort endpoint\|methods\|rule\|match] [--json]` | the URL rules: endpoint, methods, rule |
-//! | `app check [--bind HOST:PORT]` | builds the app, validates config, logging, routes and the app's own checks (templates); serves nothing; exit 1 on a problem |
+//! | `app check [--bind HOST:PORT]` | builds the app, validates config, logging, the address, routes and the app's own checks ([`CliApp::problems`]: the App reports a missing static folder; templates once the App loads them); serves nothing; exit 1 on a problem |
 //!
 //! Every command takes `--bind HOST:PORT`, `--env MODE` (ahead of
 //! `CARAFE_ENV`; `dev` defaults to development) and `--config-dir DIR`
@@ -74,15 +79,14 @@ use crate::config::{Loader, MODE_VAR, Mode};
 /// # Examples
 ///
 /// ```no_run
-/// # struct App;
-/// # impl carafe::wrappers::Application for App {
-/// #     fn handle(&self, _: carafe::wrappers::Request) -> carafe::wrappers::Response {
-/// #         carafe::wrappers::Response::text("hi")
-/// #     }
-/// # }
-/// # impl carafe::cli::CliApp for App {}
+/// use carafe::prelude::*;
+///
+/// fn hello(_: &Request) -> &'static str {
+///     "Hello, World!"
+/// }
+///
 /// fn create_app() -> App {
-///     App
+///     App::builder().route("/", hello).build()
 /// }
 ///
 /// fn main() -> std::process::ExitCode {
@@ -216,7 +220,7 @@ impl<F: AppFactory> Cli<F> {
                 if let Err(code) = setup_logging(err) {
                     return code;
                 }
-                dev::dev(&self.factory, &name, &bind, reload, err)
+                dev::dev(&self.factory, &bind, reload, err)
             }
         }
     }

@@ -100,6 +100,7 @@
 //! | `FLASK_ENV` / `FLASK_DEBUG` | `CARAFE_ENV`, `--env` |
 //! | app-specific keys (`app.config["DATABASE"]`) | the typed `app` section, `Config<T>` |
 
+mod apply;
 mod de;
 mod error;
 mod loader;

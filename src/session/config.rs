@@ -33,6 +33,7 @@ pub struct SessionConfig {
     pub(crate) partitioned: bool,
     pub(crate) permanent_lifetime: Duration,
     pub(crate) refresh_each_request: bool,
+    pub(crate) max_cookie_size: usize,
 }
 
 impl Default for SessionConfig {
@@ -47,6 +48,7 @@ impl Default for SessionConfig {
             partitioned: false,
             permanent_lifetime: Duration::from_secs(31 * 24 * 60 * 60),
             refresh_each_request: true,
+            max_cookie_size: 4093,
         }
     }
 }
@@ -173,6 +175,22 @@ impl SessionConfig {
     #[must_use]
     pub fn refresh_each_request(mut self, on: bool) -> Self {
         self.refresh_each_request = on;
+        self
+    }
+
+    /// Warn (with `tracing`) when the session cookie is larger than this,
+    /// in bytes (`MAX_COOKIE_SIZE`, default 4093, what browsers keep; 0:
+    /// never).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = carafe::SessionConfig::default().max_cookie_size(0);
+    /// # let _ = config;
+    /// ```
+    #[must_use]
+    pub fn max_cookie_size(mut self, bytes: usize) -> Self {
+        self.max_cookie_size = bytes;
         self
     }
 

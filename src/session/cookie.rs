@@ -21,9 +21,6 @@ use sha2::{Digest, Sha512};
 use super::SessionData;
 use super::config::SessionConfig;
 
-/// Browsers keep cookies up to about 4 KiB; Werkzeug warns above this size.
-const MAX_COOKIE_SIZE: usize = 4093;
-
 #[derive(Serialize, Deserialize)]
 struct Envelope {
     t: u64,
@@ -93,11 +90,14 @@ impl CookieSessions {
     /// every request (`refresh_each_request`), so a request that carries a
     /// session cookie has it opened even if nothing read it.
     pub(crate) fn refreshes(&self, request: &Request) -> bool {
-        self.config.refresh_each_request
-            && !self.is_null()
-            && request
-                .cookies()
-                .is_ok_and(|cookies| cookies.contains_key(&self.config.cookie_name))
+        self.config.refresh_each_request && !self.is_null() && self.has_cookie(request)
+    }
+
+    /// Whether the request carries a session cookie.
+    pub(crate) fn has_cookie(&self, request: &Request) -> bool {
+        request
+            .cookies()
+            .is_ok_and(|cookies| cookies.contains_key(&self.config.cookie_name))
     }
 
     /// The session of `request`: its cookie decrypted with the first key
@@ -201,11 +201,12 @@ impl CookieSessions {
         }
         match cookie.to_header_value() {
             Ok(header) => {
-                if header.len() > MAX_COOKIE_SIZE {
+                let limit = self.config.max_cookie_size;
+                if limit > 0 && header.len() > limit {
                     tracing::warn!(
                         size = header.len(),
-                        limit = MAX_COOKIE_SIZE,
-                        "the session cookie is {} bytes, more than browsers keep ({MAX_COOKIE_SIZE}): \
+                        limit,
+                        "the session cookie is {} bytes, more than browsers keep ({limit}): \
                          it may be dropped; keep less in the session",
                         header.len()
                     );

@@ -401,6 +401,34 @@ pub(crate) fn flash(
     Ok(())
 }
 
+fn parse_flashes(value: Option<Value>) -> Vec<Flash> {
+    match value {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|item| match item {
+                Value::Array(pair) => match pair.as_slice() {
+                    [Value::String(category), Value::String(message)] => Some(Flash {
+                        category: category.clone(),
+                        message: message.clone(),
+                    }),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The flashed messages in the session, left there.
+pub(crate) fn peek_flashes(request: &Request) -> Vec<Flash> {
+    let session = Session::of(request);
+    let value = session
+        .data()
+        .and_then(|data| data.values.get(FLASHES).cloned());
+    parse_flashes(value)
+}
+
 pub(crate) fn flashed_messages(request: &Request) -> Vec<Flash> {
     let Some(context) = RequestContext::of(request) else {
         return Vec::new();
@@ -419,22 +447,7 @@ pub(crate) fn flashed_messages(request: &Request) -> Vec<Flash> {
         }
         _ => None,
     };
-    let flashes: Vec<Flash> = match taken {
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .filter_map(|item| match item {
-                Value::Array(pair) => match pair.as_slice() {
-                    [Value::String(category), Value::String(message)] => Some(Flash {
-                        category: category.clone(),
-                        message: message.clone(),
-                    }),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let flashes = parse_flashes(taken);
     *context.flashes.borrow_mut() = Some(flashes.clone());
     flashes
 }

@@ -196,8 +196,33 @@ impl KnownNames {
     }
 }
 
-/// Converts a Tera error (from loading or rendering) into ours.
-pub(crate) fn convert(error: tera::Error, sources: &SourceMap, names: &KnownNames) -> Error {
+/// Source maps searched in order (a one-off template, then the environment's).
+struct Maps<'a>(&'a [&'a SourceMap]);
+
+impl Maps<'_> {
+    fn locate(&self, name: &str, range: Range<usize>) -> Option<Location> {
+        self.0
+            .iter()
+            .find_map(|map| map.locate(name, range.clone()))
+    }
+
+    fn locate_line_col(
+        &self,
+        name: &str,
+        line: usize,
+        column: usize,
+        width: usize,
+    ) -> Option<Location> {
+        self.0
+            .iter()
+            .find_map(|map| map.locate_line_col(name, line, column, width))
+    }
+}
+
+/// Converts a Tera error (from loading or rendering) into ours; locations are looked
+/// up in `sources`, in order.
+pub(crate) fn convert(error: tera::Error, sources: &[&SourceMap], names: &KnownNames) -> Error {
+    let sources = Maps(sources);
     use tera::ErrorKind;
     match error.kind() {
         ErrorKind::SyntaxError(report) => Error::Syntax {
@@ -238,7 +263,7 @@ pub(crate) fn convert(error: tera::Error, sources: &SourceMap, names: &KnownName
             Some(source) => std::io::Error::other(source.to_string()),
             None => std::io::Error::other(error.to_string()),
         }),
-        ErrorKind::Msg(text) => from_text(text, sources, names),
+        ErrorKind::Msg(text) => from_text(text, &sources, names),
         _ => Error::Render {
             message: refine(&error.to_string(), names),
             location: None,
@@ -248,7 +273,7 @@ pub(crate) fn convert(error: tera::Error, sources: &SourceMap, names: &KnownName
 
 /// Parses Tera's preformatted reports (`error: MESSAGE\n --> NAME:LINE:COL\n...`);
 /// several reports are separated by blank lines, the first one is kept.
-fn from_text(text: &str, sources: &SourceMap, names: &KnownNames) -> Error {
+fn from_text(text: &str, sources: &Maps<'_>, names: &KnownNames) -> Error {
     let reports: Vec<&str> = text.split("\n\nerror: ").collect();
     let first = reports[0];
     let mut lines = first.lines();
@@ -441,7 +466,7 @@ mod tests {
         let mut sources = SourceMap::default();
         sources.insert("b.html", "{{ foo | upperr }}\n{{ x }}", None);
         let text = "error: Unknown filter `upperr`\n --> b.html:1:10\n  |\n1 | {{ foo | upperr }}\n  |          ^^^^^^\n\nerror: Unknown function `bar`\n --> b.html:2:4";
-        let error = from_text(text, &sources, &names());
+        let error = from_text(text, &Maps(&[&sources]), &names());
         let Error::Syntax { message, location } = &error else {
             panic!("{error:?}")
         };

@@ -101,6 +101,7 @@
 //! | `formats` | yes | YAML and TOML data ([`data::Format`]); needed by `carafe-render` |
 #![forbid(unsafe_code)]
 
+mod builder;
 pub mod data;
 mod diagnostics;
 mod environment;
@@ -118,7 +119,8 @@ mod suggest;
 #[doc = include_str!("../docs/jinja2.md")]
 pub mod guide {}
 
-pub use environment::{DEFAULT_AUTOESCAPE, Environment, EnvironmentBuilder};
+pub use builder::EnvironmentBuilder;
+pub use environment::{DEFAULT_AUTOESCAPE, Environment};
 pub use error::{Cap, Error, ForbiddenKind, Location};
 pub use escape::{escape_html, escape_markupsafe};
 pub use loader::{

@@ -234,3 +234,16 @@ fn values_from_rust_round_trip() {
     context.insert_value("v", Value::from(2.5));
     assert_eq!(env.render("t.txt", &context).unwrap(), "1-3-2.5");
 }
+
+#[test]
+fn render_str_errors_point_into_the_string() {
+    let env = Environment::builder().build().unwrap();
+    let err = env
+        .render_str("ok\n{{ missing }}", &Context::new(), false)
+        .unwrap_err();
+    let location = err.location().unwrap();
+    assert_eq!(
+        (location.line(), location.source_line()),
+        (2, "{{ missing }}")
+    );
+}

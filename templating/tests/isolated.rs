@@ -286,3 +286,77 @@ fn the_attack_families_through_isolated_mode() {
         still_serves(&isolated);
     }
 }
+
+#[test]
+fn allow_lists_cross_the_process_boundary() {
+    let err = IsolatedRenderer::builder()
+        .template("a.html", "{{ x | upper }}")
+        .deny_filter("upper")
+        .program(WORKER, ["--serve-isolated"])
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Forbidden { kind: ForbiddenKind::Filter, name, .. } if name == "upper"),
+        "{err:?}"
+    );
+    let isolated = IsolatedRenderer::builder()
+        .template("a.txt", "{{ x | lower }}")
+        .allow_filters(["lower"])
+        .program(WORKER, ["--serve-isolated"])
+        .build()
+        .unwrap();
+    assert_eq!(
+        isolated.render("a.txt", &json!({"x": "ABC"})).unwrap(),
+        "abc"
+    );
+}
+
+#[test]
+fn a_missing_worker_program_is_an_error() {
+    let err = IsolatedRenderer::builder()
+        .template("a.txt", "x")
+        .program("/nonexistent/carafe-worker", Vec::<String>::new())
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Worker { message } if message.contains("cannot start")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_worker_fed_garbage_exits_with_an_error_not_a_signal() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    for input in [
+        &b""[..],
+        b"garbage",
+        &[0xff, 0xff, 0xff, 0xff, 1][..],
+        &[0, 0, 0, 3, 1, b'{', b'x'][..],
+    ] {
+        let mut child = Command::new(WORKER)
+            .env(carafe_templating::isolated::WORKER_ENV, "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(3), "{input:?}: {output:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).starts_with("carafe-templating worker: "));
+    }
+}
+
+#[test]
+fn enormous_limits_mean_no_limit() {
+    let isolated = renderer(
+        &[("a.txt", "{{ 1 + 1 }}")],
+        Caps::default().max_render_time(Duration::MAX),
+        ProcessLimits::default()
+            .cpu_time(Duration::MAX)
+            .wall_time(Duration::MAX)
+            .memory_bytes(u64::MAX),
+    );
+    assert_eq!(isolated.render("a.txt", &json!({})).unwrap(), "2");
+}

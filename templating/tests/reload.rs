@@ -107,3 +107,23 @@ fn a_vanished_directory_keeps_serving() {
         Some(Error::Io { .. })
     ));
 }
+
+#[test]
+fn the_reload_interval_spaces_the_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "one").unwrap();
+    let env = Environment::builder()
+        .loader(DirLoader::new(dir.path()))
+        .auto_reload(true)
+        .reload_interval(std::time::Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    fs::write(dir.path().join("a.txt"), "second").unwrap();
+    assert_eq!(
+        render(&env, "a.txt").unwrap(),
+        "one",
+        "not checked again within the interval"
+    );
+    assert!(env.refresh().unwrap(), "refresh checks now");
+    assert_eq!(render(&env, "a.txt").unwrap(), "second");
+}

@@ -343,3 +343,64 @@ fn sandbox_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Sandbox>();
 }
+
+#[test]
+fn render_with_gives_custom_functions_per_render_values() {
+    struct Tenant(&'static str);
+    let sandbox = Sandbox::builder()
+        .function("tenant", |_: Kwargs, _: &State<'_>| {
+            carafe_templating::RenderScope::current::<Tenant>().map_or("none", |t| t.0)
+        })
+        .template("t.txt", "{{ tenant() }}")
+        .build()
+        .unwrap();
+    let scope = carafe_templating::RenderScope::new().with(Tenant("acme"));
+    assert_eq!(
+        sandbox
+            .render_with("t.txt", &Context::new(), &scope)
+            .unwrap(),
+        "acme"
+    );
+    assert_eq!(sandbox.render("t.txt", &Context::new()).unwrap(), "none");
+}
+
+#[test]
+fn autoescape_and_trailing_newline_are_configurable() {
+    let sandbox = Sandbox::builder()
+        .autoescape_extensions([".tpl"])
+        .keep_trailing_newline(true)
+        .template("a.tpl", "{{ x }}\n")
+        .template("b.html", "{{ x }}")
+        .build()
+        .unwrap();
+    let mut context = Context::new();
+    context.insert("x", "<b>");
+    assert_eq!(sandbox.render("a.tpl", &context).unwrap(), "&lt;b&gt;\n");
+    assert_eq!(sandbox.render("b.html", &context).unwrap(), "<b>");
+}
+
+#[test]
+fn loops_reached_from_a_loop_are_always_counted() {
+    let mut context = Context::new();
+    context.insert("items", &(0..1000).collect::<Vec<_>>());
+    let sandbox = Sandbox::builder()
+        .caps(Caps::default().max_render_time(Duration::from_secs(60)))
+        .template("inner.html", "{% for x in items %}{% endfor %}")
+        .template("outer.html", "{% for i in items %}{% include \"inner.html\" %}{% endfor %}")
+        .template("base.html", "{% block b %}{% for x in items %}{% endfor %}{% endblock b %}")
+        .template("child.html", "{% extends \"base.html\" %}{% block b %}{% for i in items %}{{ super() }}{% endfor %}{% endblock b %}")
+        .template("once.html", "{% for x in items %}{% endfor %}done")
+        .build()
+        .unwrap();
+    for name in ["outer.html", "child.html"] {
+        let err = sandbox.render(name, &context).unwrap_err();
+        assert_eq!(err.cap(), Some(Cap::Iterations), "{name}: {err:?}");
+    }
+    // A loop that runs once over the caller's data is not charged.
+    let tight = Sandbox::builder()
+        .caps(Caps::default().max_iterations(10))
+        .template("once.html", "{% for x in items %}{% endfor %}done")
+        .build()
+        .unwrap();
+    assert_eq!(tight.render("once.html", &context).unwrap(), "done");
+}

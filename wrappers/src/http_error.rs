@@ -39,7 +39,7 @@ use crate::{
 ///
 /// let error = view(2).unwrap_err();
 /// assert_eq!(error.status(), StatusCode::NOT_FOUND);
-/// let page = error.into_response();
+/// let page = error.into_page();
 /// assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
 ///
 /// let error = HttpError::method_not_allowed([Method::GET, Method::HEAD]);
@@ -394,7 +394,7 @@ impl HttpError {
     /// use http::HeaderValue;
     ///
     /// let error = HttpError::forbidden().with_header("x-reason", HeaderValue::from_static("policy"));
-    /// assert_eq!(error.into_response().headers()["x-reason"], "policy");
+    /// assert_eq!(error.into_page().headers()["x-reason"], "policy");
     /// ```
     #[must_use]
     pub fn with_header(
@@ -545,16 +545,20 @@ impl HttpError {
 
     /// The HTML error page as a response.
     ///
+    /// (Not named `into_response`: an inherent method of that name would
+    /// silently win over the App's `IntoResponse::into_response`, which hands
+    /// the error to the app's error handlers first.)
+    ///
     /// # Examples
     ///
     /// ```
     /// use carafe_wrappers::HttpError;
     ///
-    /// let response = HttpError::range_not_satisfiable(Some(11)).into_response();
+    /// let response = HttpError::range_not_satisfiable(Some(11)).into_page();
     /// assert_eq!(response.status(), 416);
     /// assert_eq!(response.headers()["content-range"], "bytes */11");
     /// ```
-    pub fn into_response(self) -> Response {
+    pub fn into_page(self) -> Response {
         let body = self.html();
         self.respond(body, "text/html; charset=utf-8")
     }
@@ -598,7 +602,7 @@ impl HttpError {
             let body = self.json();
             self.respond(body, "application/json")
         } else {
-            self.into_response()
+            self.into_page()
         };
         response
             .headers_mut()
@@ -646,7 +650,7 @@ impl std::error::Error for HttpError {
 
 impl From<HttpError> for Response {
     fn from(error: HttpError) -> Self {
-        error.into_response()
+        error.into_page()
     }
 }
 

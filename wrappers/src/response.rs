@@ -217,7 +217,7 @@ impl Response {
         Self::try_json(value).unwrap_or_else(|error| {
             crate::HttpError::internal_server_error()
                 .with_source(error)
-                .into_response()
+                .into_page()
         })
     }
 

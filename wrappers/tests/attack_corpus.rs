@@ -60,17 +60,17 @@ fn app(static_dir: &Path, request: &Request) -> Response {
                 "/"
             };
             Response::redirect(target)
-                .unwrap_or_else(|error| HttpError::new(error.status()).into_response())
+                .unwrap_or_else(|error| HttpError::new(error.status()).into_page())
         }
         "/setcookie" => {
             let value = param(query, "v").unwrap_or_default();
             let mut response = Response::text("set");
             match response.set_cookie(SetCookie::new("c", value)) {
                 Ok(()) => response,
-                Err(_) => HttpError::bad_request().into_response(),
+                Err(_) => HttpError::bad_request().into_page(),
             }
         }
-        _ => HttpError::not_found().into_response(),
+        _ => HttpError::not_found().into_page(),
     }
 }
 

@@ -45,7 +45,7 @@ fn every_werkzeug_status_renders_its_page() {
         )));
         let escaped = description.replace('"', "&#34;").replace('\'', "&#39;");
         assert!(html.contains(&format!("<p>{escaped}</p>")), "{code}");
-        let response = error.into_response();
+        let response = error.into_page();
         assert_eq!(response.status(), status);
         assert_eq!(
             response.headers()["content-type"],
@@ -111,7 +111,7 @@ fn method_not_allowed_lists_allow() {
             .unwrap()
             .contains("The method is not allowed")
     );
-    assert_eq!(error.into_response().headers()["allow"], "GET, HEAD, POST");
+    assert_eq!(error.into_page().headers()["allow"], "GET, HEAD, POST");
 }
 
 // Werkzeug test_unauthorized_www_authenticate
@@ -126,7 +126,7 @@ fn unauthorized_carries_its_challenges() {
         error.headers()["www-authenticate"],
         basic.to_string().as_str()
     );
-    let response = HttpError::unauthorized([digest.clone(), basic.clone()]).into_response();
+    let response = HttpError::unauthorized([digest.clone(), basic.clone()]).into_page();
     let values: Vec<_> = response
         .headers()
         .get_all("www-authenticate")
@@ -145,7 +145,7 @@ fn unauthorized_carries_its_challenges() {
 // Werkzeug test_response_header_content_type_should_contain_charset
 #[test]
 fn pages_declare_their_charset() {
-    let response = HttpError::new(StatusCode::IM_A_TEAPOT).into_response();
+    let response = HttpError::new(StatusCode::IM_A_TEAPOT).into_page();
     assert_eq!(
         response.headers()["content-type"],
         "text/html; charset=utf-8"
@@ -167,7 +167,7 @@ fn retry_after() {
 
 #[test]
 fn range_not_satisfiable_names_the_length() {
-    let response = HttpError::range_not_satisfiable(Some(11)).into_response();
+    let response = HttpError::range_not_satisfiable(Some(11)).into_page();
     assert_eq!(response.headers()["content-range"], "bytes */11");
     assert!(HttpError::range_not_satisfiable(None).headers().is_empty());
 }
@@ -176,7 +176,7 @@ fn range_not_satisfiable_names_the_length() {
 fn limits_are_named() {
     let error = HttpError::payload_too_large("max_form_memory_size", 500_000);
     assert_eq!(error.status(), 413);
-    assert!(text(error.into_response()).contains("max_form_memory_size = 500000"));
+    assert!(text(error.into_page()).contains("max_form_memory_size = 500000"));
     let error = HttpError::request_header_fields_too_large("max_cookie_header_size", 8190);
     assert_eq!(error.status(), 431);
     assert!(error.to_string().contains("max_cookie_header_size = 8190"));

@@ -82,7 +82,7 @@ impl<A: Application> DebugPage<A> {
 }
 
 fn generic_error() -> Response {
-    let mut response = HttpError::internal_server_error().into_response();
+    let mut response = HttpError::internal_server_error().into_page();
     response
         .headers_mut()
         .insert(CONNECTION, HeaderValue::from_static("close"));

@@ -55,7 +55,7 @@ fn limits() -> Limits {
 }
 
 fn app(request: Request) -> Response {
-    route(request).unwrap_or_else(HttpError::into_response)
+    route(request).unwrap_or_else(HttpError::into_page)
 }
 
 fn route(mut request: Request) -> Result<Response, HttpError> {

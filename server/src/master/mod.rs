@@ -243,7 +243,9 @@ where
                         beat: write,
                         master,
                     };
-                    worker::run(setup, self.factory)
+                    let status = worker::run(setup, self.factory);
+                    Log::flush();
+                    status
                 }));
                 std::process::exit(status.unwrap_or(1));
             }

@@ -15,6 +15,15 @@ use crate::{Bind, Error, ForwardedAllowIps};
 
 /// Where handlers run (see the crate docs, "Scheduling", for the measurements
 /// behind the default).
+///
+/// # Examples
+///
+/// ```
+/// use carafe_server::Scheduler;
+///
+/// assert_eq!("pool".parse::<Scheduler>(), Ok(Scheduler::Pool));
+/// assert!("threads".parse::<Scheduler>().is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Scheduler {
@@ -57,6 +66,15 @@ pub enum LogTarget {
 }
 
 /// Log levels of the error log, gunicorn's names.
+///
+/// # Examples
+///
+/// ```
+/// use carafe_server::LogLevel;
+///
+/// assert_eq!("WARNING".parse::<LogLevel>(), Ok(LogLevel::Warning));
+/// assert!(LogLevel::Debug < LogLevel::Error);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LogLevel {
@@ -127,7 +145,9 @@ pub struct Settings {
     /// block at the same time in one worker. Default 16.
     pub threads: usize,
     /// `--io-threads` (Carafe): runtime threads per worker that read and
-    /// write connections (and run fast handlers). Default 1.
+    /// write connections (and run fast handlers). Default 0: the machine's
+    /// CPUs divided among the workers (at least 1); see
+    /// [`io_threads_per_worker`](Self::io_threads_per_worker).
     pub io_threads: usize,
     /// `--scheduler` (Carafe): where handlers run. Default adaptive.
     pub scheduler: Scheduler,
@@ -207,7 +227,7 @@ impl Default for Settings {
             reuse_port: false,
             workers: 1,
             threads: 16,
-            io_threads: 1,
+            io_threads: 0,
             scheduler: Scheduler::Adaptive,
             worker_connections: 1000,
             max_requests: 0,
@@ -319,6 +339,17 @@ impl Settings {
     /// # Errors
     ///
     /// [`Error::Setting`] naming the first bad one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_server::Settings;
+    ///
+    /// let mut settings = Settings::default();
+    /// assert!(settings.validate().is_ok());
+    /// settings.workers = 0;
+    /// assert!(settings.validate().unwrap_err().to_string().contains("`workers`"));
+    /// ```
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |name: &str, value: String, reason: &str| {
             Err(Error::Setting {
@@ -336,13 +367,6 @@ impl Settings {
         if self.threads == 0 {
             return bad("threads", "0".to_owned(), "at least one thread is needed");
         }
-        if self.io_threads == 0 {
-            return bad(
-                "io_threads",
-                "0".to_owned(),
-                "at least one thread is needed",
-            );
-        }
         if self.worker_connections == 0 {
             return bad("worker_connections", "0".to_owned(), "must be at least 1");
         }
@@ -354,6 +378,29 @@ impl Settings {
             );
         }
         Ok(())
+    }
+
+    /// The runtime threads of one worker: `io_threads`, or when it is 0 the
+    /// available CPUs divided among the `workers` (at least 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_server::Settings;
+    ///
+    /// let mut settings = Settings::default();
+    /// settings.io_threads = 3;
+    /// assert_eq!(settings.io_threads_per_worker(), 3);
+    /// settings.io_threads = 0;
+    /// settings.workers = 10_000;
+    /// assert_eq!(settings.io_threads_per_worker(), 1);
+    /// ```
+    pub fn io_threads_per_worker(&self) -> usize {
+        if self.io_threads > 0 {
+            return self.io_threads;
+        }
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        (cpus / self.workers.max(1)).max(1)
     }
 
     /// The gateway configuration these settings describe.

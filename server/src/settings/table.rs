@@ -140,7 +140,7 @@ pub(crate) static SPECS: &[Spec] = &[
         ["--io-threads"],
         None,
         true,
-        "runtime threads per worker (default: 1)",
+        "runtime threads per worker; 0 = CPUs / workers (default: 0)",
         |s, v| s.io_threads = number(v)?
     ),
     spec!(

@@ -68,7 +68,7 @@ where
         max => max + jitter(settings.max_requests_jitter),
     };
     let watch = Watch::new(
-        settings.io_threads + settings.threads + 1,
+        settings.io_threads_per_worker() + settings.threads + 1,
         max_requests,
         settings.scheduler == Scheduler::Adaptive,
     );
@@ -92,13 +92,14 @@ where
     if let Some(observer) = access_log::observer() {
         gateway = gateway.with_access_observer(observer);
     }
-    let runtime = if settings.io_threads == 1 {
+    let io_threads = settings.io_threads_per_worker();
+    let runtime = if io_threads == 1 {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
     } else {
         tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(settings.io_threads)
+            .worker_threads(io_threads)
             .thread_name("carafe-io")
             .enable_all()
             .build()

@@ -40,9 +40,11 @@
 
 mod collections;
 mod date;
+mod format;
 mod json;
 mod text;
 mod url;
+mod wrap;
 
 use tera::value::ValueKind;
 use tera::{Tera, Value};
@@ -90,10 +92,10 @@ pub(crate) fn register(tera: &mut Tera, names: &mut KnownNames) {
     tera.register_filter("urlencode", url::urlencode);
     tera.register_filter("date", date::date);
     tera.register_filter("filesizeformat", text::filesizeformat);
-    tera.register_filter("wordwrap", text::wordwrap);
+    tera.register_filter("wordwrap", wrap::wordwrap);
     tera.register_filter("striptags", text::striptags);
     tera.register_filter("center", text::center);
-    tera.register_filter("format", text::format);
+    tera.register_filter("format", format::format);
     tera.register_filter("xmlattr", text::xmlattr);
     tera.register_filter("forceescape", text::forceescape);
     tera.register_filter("e", text::e);
@@ -148,6 +150,11 @@ impl Bounded {
     pub(crate) fn into_string(self) -> String {
         self.buf
     }
+}
+
+/// A length in characters, as Python's `len(str)`.
+pub(crate) fn char_len(s: &str) -> usize {
+    s.chars().count()
 }
 
 /// Python's `str(value)` for what templates hold: strings as they are, `True`,

@@ -162,17 +162,10 @@ impl IsolatedRenderer {
         name: &str,
         data: &T,
     ) -> Result<String, Error> {
-        let data = serde_json::to_string(data).map_err(|e| Error::Value {
+        let data = serde_json::to_vec(data).map_err(|e| Error::Value {
             message: e.to_string(),
         })?;
-        let request = serde_json::to_vec(&Render {
-            name: name.to_string(),
-            data,
-        })
-        .map_err(|e| Error::Value {
-            message: e.to_string(),
-        })?;
-        self.pool.render(&request)
+        self.pool.render(&Render::encode(name, &data))
     }
 }
 
@@ -319,6 +312,15 @@ impl IsolatedBuilder {
     /// Loads the templates, starts the warm workers (which check the templates) and
     /// returns the renderer.
     pub fn build(self) -> Result<IsolatedRenderer, Error> {
+        if std::env::var_os(WORKER_ENV).is_some() {
+            // A worker that went on to build a pool of its own would start workers of
+            // its own, and so on: the program does not call `serve_if_requested` first.
+            return Err(Error::Worker {
+                message: format!(
+                    "this process was started as a template worker ({WORKER_ENV} is set) but its main did not call serve_if_requested() first"
+                ),
+            });
+        }
         let program = match self.program {
             Some(program) => program,
             None => std::env::current_exe().map_err(|e| Error::Worker {
@@ -349,7 +351,7 @@ impl IsolatedBuilder {
             cpu_seconds: self
                 .limits
                 .cpu_time
-                .map(|d| d.as_secs() + u64::from(d.subsec_nanos() > 0)),
+                .map(|d| d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))),
             memory_bytes: self.limits.memory_bytes,
         };
         let load = serde_json::to_vec(&Load {

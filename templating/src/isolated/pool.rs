@@ -51,6 +51,7 @@ pub(crate) struct Worker {
     stdout: ChildStdout,
     stderr: ChildStderr,
     buffer: Vec<u8>,
+    chunk: Vec<u8>,
     renders: u64,
 }
 
@@ -182,6 +183,7 @@ impl Pool {
             stdout,
             stderr,
             buffer: Vec::new(),
+            chunk: vec![0; 64 * 1024],
             renders: 0,
         };
         let deadline = Instant::now() + launch.load_timeout;
@@ -204,12 +206,12 @@ impl Pool {
     /// Renders one request on a worker; a worker that fails is not reused.
     pub(crate) fn render(&self, request: &[u8]) -> Result<String, Error> {
         let mut worker = self.checkout()?;
-        let deadline = Instant::now()
-            + self
-                .launch
-                .limits
-                .wall_time
-                .unwrap_or(Duration::from_secs(86_400 * 365));
+        // No wall-clock limit (or one too large to add to now): a year.
+        let year = Duration::from_secs(86_400 * 365);
+        let now = Instant::now();
+        let deadline = now
+            .checked_add(self.launch.limits.wall_time.unwrap_or(year))
+            .unwrap_or(now + year);
         worker.renders += 1;
         match worker.exchange(KIND_RENDER, request, deadline, self.launch.max_response) {
             Ok((KIND_RENDERED, page)) => {
@@ -302,14 +304,13 @@ impl Worker {
                 Err(e) => return Err(e.into()),
             }
         }
-        let mut chunk = vec![0u8; 64 * 1024];
         loop {
             if let Some(answer) = take_frame(&mut self.buffer, max).map_err(Failure::Io)? {
                 return Ok(answer);
             }
-            match self.stdout.read(&mut chunk) {
+            match self.stdout.read(&mut self.chunk) {
                 Ok(0) => return Err(Failure::Died),
-                Ok(n) => self.buffer.extend_from_slice(&chunk[..n]),
+                Ok(n) => self.buffer.extend_from_slice(&self.chunk[..n]),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     wait_for(self.stdout.as_fd(), PollFlags::POLLIN, deadline)?;
                 }

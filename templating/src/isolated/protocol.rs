@@ -55,11 +55,36 @@ pub(crate) struct Load {
     pub(crate) templates: Vec<(String, String, Option<PathBuf>)>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct Render {
-    pub(crate) name: String,
-    /// The data as JSON text (a map), parsed by the worker in document order.
-    pub(crate) data: String,
+/// A render request: the template name and the data as JSON text (a map, parsed by
+/// the worker in document order), framed as `name length (u32, big-endian) | name |
+/// data` so the data is not encoded twice.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Render<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) data: &'a [u8],
+}
+
+impl<'a> Render<'a> {
+    pub(crate) fn encode(name: &str, data: &[u8]) -> Vec<u8> {
+        let mut payload = Vec::with_capacity(4 + name.len() + data.len());
+        payload.extend_from_slice(&(name.len() as u32).to_be_bytes());
+        payload.extend_from_slice(name.as_bytes());
+        payload.extend_from_slice(data);
+        payload
+    }
+
+    pub(crate) fn decode(payload: &'a [u8]) -> io::Result<Self> {
+        let bad = || io::Error::new(io::ErrorKind::InvalidData, "malformed render request");
+        let len = payload.get(..4).ok_or_else(bad)?;
+        let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let name = payload
+            .get(4..4usize.checked_add(len).ok_or_else(bad)?)
+            .ok_or_else(bad)?;
+        Ok(Render {
+            name: std::str::from_utf8(name).map_err(|_| bad())?,
+            data: &payload[4 + len..],
+        })
+    }
 }
 
 /// An [`Error`] in transit.
@@ -307,6 +332,27 @@ mod tests {
         assert!(read_frame(&mut &wire[..], 10).is_err());
         assert!(take_frame(&mut wire.clone(), 10).is_err());
         assert!(read_frame(&mut &[0u8, 0, 0, 0][..], 10).is_err());
+    }
+
+    #[test]
+    fn render_requests_round_trip_and_refuse_garbage() {
+        let payload = Render::encode("pages/a.html", br#"{"x": 1}"#);
+        assert_eq!(
+            Render::decode(&payload).unwrap(),
+            Render {
+                name: "pages/a.html",
+                data: br#"{"x": 1}"#
+            }
+        );
+        for garbage in [
+            &b""[..],
+            b"\x00\x00",
+            b"\x00\x00\x00\x09abc",
+            b"\xff\xff\xff\xff",
+            b"\x00\x00\x00\x01\xff",
+        ] {
+            assert!(Render::decode(garbage).is_err(), "{garbage:?}");
+        }
     }
 
     #[test]

@@ -73,7 +73,7 @@ fn run(input: &mut impl Read, output: &mut impl Write) -> io::Result<()> {
                 format!("unexpected frame {kind}"),
             ));
         }
-        let request: Render = serde_json::from_slice(&payload).map_err(io::Error::other)?;
+        let request = Render::decode(&payload)?;
         cpu.before_render()?;
         match render(&renderer, &request) {
             Ok(page) => write_frame(output, KIND_RENDERED, page.as_bytes())?,
@@ -127,11 +127,14 @@ fn sandbox(spec: SandboxSpec, sources: Sources) -> Result<Sandbox, Error> {
     builder.build()
 }
 
-fn render(renderer: &Renderer, request: &Render) -> Result<String, Error> {
-    let context = context_from_value(parse_value(Format::Json, &request.data)?)?;
+fn render(renderer: &Renderer, request: &Render<'_>) -> Result<String, Error> {
+    let data = std::str::from_utf8(request.data).map_err(|_| Error::Value {
+        message: "the data is not UTF-8".to_string(),
+    })?;
+    let context = context_from_value(parse_value(Format::Json, data)?)?;
     match renderer {
-        Renderer::Plain(env) => env.render(&request.name, &context),
-        Renderer::Sandbox(sandbox) => sandbox.render(&request.name, &context),
+        Renderer::Plain(env) => env.render(request.name, &context),
+        Renderer::Sandbox(sandbox) => sandbox.render(request.name, &context),
     }
 }
 
@@ -169,7 +172,9 @@ impl CpuLimit {
             });
         };
         let per_render = per_render.max(1);
-        let hard = cpu_seconds_used()? + per_render * (MAX_RENDERS_PER_WORKER + 1) + 1;
+        let hard = cpu_seconds_used()?
+            .saturating_add(per_render.saturating_mul(MAX_RENDERS_PER_WORKER + 1))
+            .saturating_add(1);
         setrlimit(Resource::RLIMIT_CPU, hard, hard).map_err(io::Error::from)?;
         Ok(CpuLimit {
             per_render: Some(per_render),
@@ -181,7 +186,9 @@ impl CpuLimit {
         let Some(per_render) = self.per_render else {
             return Ok(());
         };
-        let soft = (cpu_seconds_used()? + per_render).min(self.hard);
+        let soft = cpu_seconds_used()?
+            .saturating_add(per_render)
+            .min(self.hard);
         setrlimit(Resource::RLIMIT_CPU, soft, self.hard).map_err(io::Error::from)
     }
 }

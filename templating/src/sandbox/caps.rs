@@ -16,7 +16,7 @@ use crate::Cap;
 /// | `max_nesting_depth` | 16 nested tags | when the sandbox is built |
 /// | `max_output_bytes` | 1 MiB | on every write |
 /// | `max_render_time` | 500 ms | on writes, loop starts, filter and function calls |
-/// | `max_iterations` | 100,000 loop iterations and component calls per render | before a loop starts |
+/// | `max_iterations` | 100,000 loop iterations and component calls per render (a loop at the top of a template nothing includes or extends, over a variable, is not charged: it runs once, over the caller's data or a value the other caps bound) | before a loop starts |
 /// | `max_recursion_depth` | 8 nested component calls | when a component is entered |
 /// | `max_string_bytes` | 1 MiB of text per value built (a string, or all strings in a list or map) | before a filter builds it; on `set` |
 /// | `max_collection_items` | 10,000 items per array or map built, nested items included | before `range` or a filter builds it; on `set` |

@@ -15,8 +15,15 @@
 //!
 //! Insertions respect whitespace control (`-%}`, `{%-`), and positions in errors are
 //! mapped back to the source as written. The scan is linear and never recursive.
+//!
+//! A loop over a plain variable that is not inside another loop or a component runs
+//! once per render over the caller's data (or a value the caps already bound); in a
+//! template that no other template includes or extends, its hook is left out (it
+//! would cost a filter call per render and bound nothing). Loops inside it are hooked.
 
 use std::ops::Range;
+
+use super::lex::{Block, Tok, Token, end_of_raw, find, find_start, lex_block, raw_tag};
 
 /// What a template refers to by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,12 +47,15 @@ pub(crate) struct Use {
 }
 
 /// Text to insert at a byte offset of the original source; an error raised inside it
-/// points at `anchor`.
+/// points at `anchor`. An `optional` insert is the hook of a loop that runs once per
+/// render over a variable: it may be left out when the template is never included
+/// or extended (see [`rewrite`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Insert {
     pub(crate) at: usize,
     pub(crate) text: &'static str,
     pub(crate) anchor: usize,
+    pub(crate) optional: bool,
 }
 
 #[derive(Debug, Default)]
@@ -59,34 +69,11 @@ pub(crate) struct Scan {
     pub(crate) defines: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok<'a> {
-    Ident(&'a str),
-    Str(String),
-    Number,
-    Op(&'a str),
-}
-
-#[derive(Debug, Clone)]
-struct Token<'a> {
-    tok: Tok<'a>,
-    span: Range<usize>,
-}
-
-/// One `{% ... %}` or `{{ ... }}`: its tokens, and its delimiters.
-struct Block<'a> {
-    tokens: Vec<Token<'a>>,
-    /// Where `{%`/`{{` starts, and whether it is `{%-`.
-    open: usize,
-    open_trims: bool,
-    /// Where `%}`/`}}` ends, and whether it is `-%}`.
-    close_end: usize,
-    close_trims: bool,
-}
-
 pub(crate) fn scan(source: &str) -> Scan {
     let mut scan = Scan::default();
-    let mut stack: Vec<Range<usize>> = Vec::new();
+    // Open block tags; `true` for those whose body can run many times per render
+    // (a `for` loop, a component definition).
+    let mut stack: Vec<(Range<usize>, bool)> = Vec::new();
     let bytes = source.as_bytes();
     let mut pos = 0;
     while let Some(found) = find_start(bytes, pos) {
@@ -118,8 +105,8 @@ pub(crate) fn scan(source: &str) -> Scan {
 }
 
 impl Scan {
-    fn push(&mut self, stack: &mut Vec<Range<usize>>, span: Range<usize>) {
-        stack.push(span.clone());
+    fn push(&mut self, stack: &mut Vec<(Range<usize>, bool)>, span: Range<usize>, repeats: bool) {
+        stack.push((span.clone(), repeats));
         if stack.len() > self.depth {
             self.depth = stack.len();
             self.deepest = span;
@@ -127,23 +114,42 @@ impl Scan {
     }
 
     fn insert(&mut self, at: usize, text: &'static str, anchor: usize) {
-        self.inserts.push(Insert { at, text, anchor });
+        self.inserts.push(Insert {
+            at,
+            text,
+            anchor,
+            optional: false,
+        });
     }
 
-    fn tag(&mut self, block: &Block<'_>, stack: &mut Vec<Range<usize>>) {
+    fn tag(&mut self, block: &Block<'_>, stack: &mut Vec<(Range<usize>, bool)>) {
         let tokens = &block.tokens;
         let span = block.open..block.close_end;
         let Some(first) = tokens.first() else { return };
         match &first.tok {
             Tok::Ident("for") => {
-                self.push(stack, span);
+                // A loop over a variable that runs once per render iterates over the
+                // caller's data or a value the caps already bound: its hook is optional.
+                let once = !stack.iter().any(|(_, repeats)| *repeats);
+                self.push(stack, span, true);
                 if let Some(target) = loop_target(tokens, 1) {
+                    let plain = dotted_name(tokens, target.start).is_some_and(|(_, name)| {
+                        tokens[target.clone()]
+                            .last()
+                            .is_some_and(|t| t.span.end == name.end)
+                    });
+                    let first = self.inserts.len();
                     self.wrap(tokens, target, ") | __carafe_iter");
+                    if once && plain {
+                        self.inserts[first..]
+                            .iter_mut()
+                            .for_each(|i| i.optional = true);
+                    }
                 }
                 self.expression(&tokens[1..]);
             }
             Tok::Ident("if" | "block") => {
-                self.push(stack, span);
+                self.push(stack, span, false);
                 self.expression(&tokens[1..]);
             }
             Tok::Ident("elif") => self.expression(&tokens[1..]),
@@ -151,7 +157,7 @@ impl Scan {
                 stack.pop();
             }
             Tok::Ident("filter") => {
-                self.push(stack, span);
+                self.push(stack, span, false);
                 if let Some(Token {
                     tok: Tok::Ident(name),
                     span,
@@ -178,14 +184,14 @@ impl Scan {
                     }
                     self.expression(&tokens[3..]);
                 } else {
-                    self.push(stack, span);
+                    self.push(stack, span, false);
                     let end = tokens.last().map_or(first.span.end, |t| t.span.end);
                     self.insert(end, " | __carafe_grow", block.open);
                     self.expression(&tokens[1..]);
                 }
             }
             Tok::Ident("component") => {
-                self.push(stack, span);
+                self.push(stack, span, true);
                 if let Some((name, _)) = dotted_name(tokens, 1) {
                     self.defines.push(name);
                 }
@@ -220,7 +226,7 @@ impl Scan {
             }
             Tok::Op("<") => {
                 // `{% <card title> %}...{% </card> %}`: a component call with a body.
-                self.push(stack, span);
+                self.push(stack, span, false);
                 self.expression(tokens);
             }
             Tok::Op("</") => {
@@ -429,171 +435,15 @@ fn comprehension_target(tokens: &[Token<'_>], from: usize) -> Option<Range<usize
     None
 }
 
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| from + i)
-}
-
-fn find_start(bytes: &[u8], from: usize) -> Option<usize> {
-    let rest = bytes.get(from..)?;
-    rest.windows(2)
-        .position(|w| w == b"{{" || w == b"{%" || w == b"{#")
-        .map(|i| from + i)
-}
-
-/// If a `{% raw %}` tag (with optional `-`) starts at `at`, the offset after it.
-fn raw_tag(source: &str, at: usize) -> Option<usize> {
-    tag_named(source, at, "raw")
-}
-
-/// If `{%[-] NAME [-]%}` starts at `at`, the offset after it.
-fn tag_named(source: &str, at: usize, name: &str) -> Option<usize> {
-    let mut rest = source.get(at..)?.strip_prefix("{%")?;
-    rest = rest.strip_prefix('-').unwrap_or(rest);
-    rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-    rest = rest.strip_prefix(name)?;
-    rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-    rest = rest.strip_prefix('-').unwrap_or(rest);
-    rest = rest.strip_prefix("%}")?;
-    Some(source.len() - rest.len())
-}
-
-/// The offset after the `{% endraw %}` that closes the raw block starting at `at`.
-fn end_of_raw(source: &str, at: usize) -> Option<usize> {
-    let mut from = raw_tag(source, at)?;
-    while let Some(open) = find(source.as_bytes(), from, b"{%") {
-        if let Some(end) = tag_named(source, open, "endraw") {
-            return Some(end);
-        }
-        from = open + 2;
-    }
-    None
-}
-
-/// Lexes `{% ... %}` (`tag`) or `{{ ... }}` starting at `at`, as Tera does.
-fn lex_block(source: &str, at: usize, tag: bool) -> Option<Block<'_>> {
-    let bytes = source.as_bytes();
-    let open_trims = bytes.get(at + 2) == Some(&b'-');
-    let mut i = at + 2 + usize::from(open_trims);
-    let end_marker: &[u8] = if tag { b"%}" } else { b"}}" };
-    let mut tokens = Vec::new();
-    loop {
-        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        let rest = bytes.get(i..)?;
-        if rest.is_empty() {
-            return None;
-        }
-        if rest.starts_with(b"-") && rest[1..].starts_with(end_marker) {
-            return Some(Block {
-                tokens,
-                open: at,
-                open_trims,
-                close_end: i + 3,
-                close_trims: true,
-            });
-        }
-        if rest.starts_with(end_marker) {
-            return Some(Block {
-                tokens,
-                open: at,
-                open_trims,
-                close_end: i + 2,
-                close_trims: false,
-            });
-        }
-        let start = i;
-        let op = |len: usize| Some(Tok::Op(&source[start..start + len]));
-        let tok = if rest.starts_with(b"...") {
-            i += 3;
-            op(3)
-        } else if rest.len() >= 2
-            && [
-                b"//", b"**", b"==", b"!=", b">=", b"<=", b"</", b"?.", b"?[",
-            ]
-            .contains(&&[rest[0], rest[1]])
-        {
-            i += 2;
-            op(2)
-        } else {
-            match rest[0] {
-                b'\'' | b'"' | b'`' => {
-                    let quote = rest[0];
-                    let mut j = 1;
-                    let mut text = String::new();
-                    loop {
-                        match rest.get(j)? {
-                            b'\\' => {
-                                let escaped = *rest.get(j + 1)?;
-                                text.push(match escaped {
-                                    b'n' => '\n',
-                                    b't' => '\t',
-                                    b'r' => '\r',
-                                    other => other as char,
-                                });
-                                j += 2;
-                            }
-                            &c if c == quote => break,
-                            _ => {
-                                let ch = source[start + j..].chars().next()?;
-                                text.push(ch);
-                                j += ch.len_utf8();
-                            }
-                        }
-                    }
-                    i += j + 1;
-                    Some(Tok::Str(text))
-                }
-                c if c.is_ascii_digit() => {
-                    let mut seen_dot = false;
-                    while let Some(&d) = bytes.get(i) {
-                        if d.is_ascii_digit() || (d == b'.' && !seen_dot) {
-                            seen_dot |= d == b'.';
-                            i += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    Some(Tok::Number)
-                }
-                c if c == b'_' || c.is_ascii_alphabetic() => {
-                    while bytes
-                        .get(i)
-                        .is_some_and(|&d| d == b'_' || d.is_ascii_alphanumeric())
-                    {
-                        i += 1;
-                    }
-                    Some(Tok::Ident(&source[start..i]))
-                }
-                b'+' | b'-' | b'*' | b'/' | b'%' | b'!' | b'.' | b',' | b':' | b'~' | b'|'
-                | b'=' | b'>' | b'<' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'@' => {
-                    i += 1;
-                    op(1)
-                }
-                // Not Tera syntax; Tera reports it. Skip the character.
-                _ => {
-                    i += source[i..].chars().next().map_or(1, char::len_utf8);
-                    None
-                }
-            }
-        };
-        if let Some(tok) = tok {
-            tokens.push(Token {
-                tok,
-                span: start..i,
-            });
-        }
-    }
-}
-
-/// Applies the inserts to `source`: the rewritten text, and `(offset in the rewritten
-/// text, length, anchor in the source)` of each insert (for mapping error positions
-/// back).
-pub(crate) fn rewrite(source: &str, inserts: &[Insert]) -> (String, Vec<(usize, usize, usize)>) {
+/// Applies the inserts to `source` (the optional ones only with `all`): the rewritten
+/// text, and `(offset in the rewritten text, length, anchor in the source)` of each
+/// insert (for mapping error positions back).
+pub(crate) fn rewrite(
+    source: &str,
+    inserts: &[Insert],
+    all: bool,
+) -> (String, Vec<(usize, usize, usize)>) {
+    let inserts: Vec<&Insert> = inserts.iter().filter(|i| all || !i.optional).collect();
     let extra: usize = inserts.iter().map(|i| i.text.len()).sum();
     let mut out = String::with_capacity(source.len() + extra);
     let mut map = Vec::with_capacity(inserts.len());
@@ -614,7 +464,7 @@ mod tests {
 
     fn rewritten(source: &str) -> String {
         let scan = scan(source);
-        rewrite(source, &scan.inserts).0
+        rewrite(source, &scan.inserts, true).0
     }
 
     fn uses(source: &str) -> Vec<(UseKind, String)> {
@@ -643,6 +493,35 @@ mod tests {
             rewritten("{{ [[b for b in a] for a in rows] }}"),
             "{{ [[b for b in (a) | __carafe_iter] for a in (rows) | __carafe_iter] }}"
         );
+    }
+
+    #[test]
+    fn loops_that_run_once_over_a_variable_have_optional_hooks() {
+        let optional = |source: &str| -> Vec<bool> {
+            scan(source)
+                .inserts
+                .iter()
+                .filter(|i| i.text.contains("iter"))
+                .map(|i| i.optional)
+                .collect()
+        };
+        assert_eq!(
+            optional("{% if a %}{% for x in page.items %}{% endfor %}{% endif %}"),
+            [true]
+        );
+        assert_eq!(optional("{% for x in items | sort %}{% endfor %}"), [false]);
+        assert_eq!(optional("{% for x in range(end=3) %}{% endfor %}"), [false]);
+        assert_eq!(
+            optional("{% for x in a %}{% for y in x %}{% endfor %}{% endfor %}"),
+            [true, false]
+        );
+        assert_eq!(
+            optional("{% component c(xs) %}{% for x in xs %}{% endfor %}{% endcomponent c %}"),
+            [false]
+        );
+        let source = "{% for x in xs %}{{ x }}{% endfor %}";
+        assert_eq!(rewrite(source, &scan(source).inserts, false).0, source);
+        assert_ne!(rewrite(source, &scan(source).inserts, true).0, source);
     }
 
     #[test]
@@ -728,7 +607,7 @@ mod tests {
             "{% set %}",
         ] {
             let scan = scan(source);
-            let _ = rewrite(source, &scan.inserts);
+            let _ = rewrite(source, &scan.inserts, true);
         }
     }
 
@@ -741,13 +620,16 @@ mod tests {
                     at: 1,
                     text: "XX",
                     anchor: 1,
+                    optional: false,
                 },
                 Insert {
                     at: 3,
                     text: "Y",
                     anchor: 0,
+                    optional: true,
                 },
             ],
+            true,
         );
         assert_eq!(text, "aXXbcYd");
         assert_eq!(map, [(1, 2, 1), (5, 1, 0)]);

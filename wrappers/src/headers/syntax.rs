@@ -102,7 +102,7 @@ pub(crate) fn parse_list(value: &str) -> Option<Vec<String>> {
 }
 
 /// Parses a list of `key=value` (or bare `key`) items, in order; a repeated key
-/// replaces the earlier value in place. Items without a key are skipped;
+/// replaces the earlier value in place. Items whose key is not a token are skipped;
 /// `key*=charset''value` items are decoded (RFC 2231). `None` when a quoted
 /// string is not closed.
 pub(crate) fn parse_dict(value: &str) -> Option<Vec<(String, Option<String>)>> {
@@ -112,7 +112,9 @@ pub(crate) fn parse_dict(value: &str) -> Option<Vec<(String, Option<String>)>> {
             Some((key, value)) => (key.trim(), Some(value.trim())),
             None => (item.trim(), None),
         };
-        if key.is_empty() {
+        // Keys are tokens (RFC 9110 §5.6.2); anything else (a stray quoted
+        // string, as in `"\""`) is skipped, so what is printed parses again.
+        if !is_token(key.strip_suffix('*').unwrap_or(key)) {
             continue;
         }
         let (key, value) = match (key.strip_suffix('*'), value) {
@@ -354,6 +356,20 @@ mod tests {
         );
         assert!(dict("=foo, =").is_empty());
         assert!(dict(r#"a=1, b="2, 3", c="4, d=5"#).is_empty());
+    }
+
+    /// Regression (found by the property test): `"\""` unquoted to a key `"`,
+    /// which printed as a header that did not parse again.
+    #[test]
+    fn keys_that_are_not_tokens_are_skipped() {
+        assert_eq!(parse_dict(r#""\"""#), Some(Vec::new()));
+        assert_eq!(
+            parse_dict(r#"max-age=5, "x", a b=1"#).unwrap(),
+            [
+                ("max-age".to_owned(), Some("5".to_owned())),
+                ("x".to_owned(), None)
+            ]
+        );
     }
 
     fn options(value: &str) -> Vec<(String, String)> {

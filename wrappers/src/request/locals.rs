@@ -11,25 +11,33 @@ use std::fmt;
 
 use super::Request;
 
-/// The request-local values, one per type.
+/// The request-local values, one per type. The first lives inline (one
+/// allocation for the usual single framework context), the others in a
+/// list.
 #[derive(Default)]
 pub(super) struct Locals {
-    values: Vec<Box<dyn Any + Send>>,
+    first: Option<Box<dyn Any + Send>>,
+    rest: Vec<Box<dyn Any + Send>>,
 }
 
 impl fmt::Debug for Locals {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Locals")
-            .field("len", &self.values.len())
+            .field(
+                "len",
+                &(usize::from(self.first.is_some()) + self.rest.len()),
+            )
             .finish()
     }
 }
 
 impl Locals {
-    fn position<T: Any>(&self) -> Option<usize> {
-        self.values
-            .iter()
-            .position(|value| (**value).type_id() == TypeId::of::<T>())
+    fn slots(&self) -> impl Iterator<Item = &Box<dyn Any + Send>> {
+        self.first.iter().chain(self.rest.iter())
+    }
+
+    fn slots_mut(&mut self) -> impl Iterator<Item = &mut Box<dyn Any + Send>> {
+        self.first.iter_mut().chain(self.rest.iter_mut())
     }
 }
 
@@ -57,16 +65,19 @@ impl Request {
     /// ```
     pub fn insert_local<T: Any + Send>(&mut self, value: T) -> Option<T> {
         let locals = &mut self.cache.locals;
-        match locals.position::<T>() {
-            Some(index) => {
-                let old = std::mem::replace(&mut locals.values[index], Box::new(value));
-                old.downcast::<T>().ok().map(|old| *old)
-            }
-            None => {
-                locals.values.push(Box::new(value));
-                None
-            }
+        if let Some(slot) = locals
+            .slots_mut()
+            .find(|slot| (***slot).type_id() == TypeId::of::<T>())
+        {
+            let old = std::mem::replace(slot, Box::new(value));
+            return old.downcast::<T>().ok().map(|old| *old);
         }
+        if locals.first.is_none() {
+            locals.first = Some(Box::new(value));
+        } else {
+            locals.rest.push(Box::new(value));
+        }
+        None
     }
 
     /// The request-local value of type `T`, if one was attached.
@@ -84,8 +95,7 @@ impl Request {
     pub fn local<T: Any + Send>(&self) -> Option<&T> {
         self.cache
             .locals
-            .values
-            .iter()
+            .slots()
             .find_map(|value| value.downcast_ref::<T>())
     }
 
@@ -104,8 +114,7 @@ impl Request {
     pub fn local_mut<T: Any + Send>(&mut self) -> Option<&mut T> {
         self.cache
             .locals
-            .values
-            .iter_mut()
+            .slots_mut()
             .find_map(|value| value.downcast_mut::<T>())
     }
 
@@ -123,13 +132,18 @@ impl Request {
     /// ```
     pub fn remove_local<T: Any + Send>(&mut self) -> Option<T> {
         let locals = &mut self.cache.locals;
-        let index = locals.position::<T>()?;
-        locals
-            .values
-            .remove(index)
-            .downcast::<T>()
-            .ok()
-            .map(|value| *value)
+        let is_t = |slot: &Box<dyn Any + Send>| (**slot).type_id() == TypeId::of::<T>();
+        let taken = if locals.first.as_ref().is_some_and(is_t) {
+            let taken = locals.first.take();
+            if !locals.rest.is_empty() {
+                locals.first = Some(locals.rest.remove(0));
+            }
+            taken
+        } else {
+            let index = locals.rest.iter().position(is_t)?;
+            Some(locals.rest.remove(index))
+        };
+        taken?.downcast::<T>().ok().map(|value| *value)
     }
 }
 
@@ -145,6 +159,19 @@ mod tests {
         assert_eq!(request.insert_local(2u32), Some(1));
         assert_eq!(request.local::<u32>(), Some(&2));
         assert_eq!(request.local::<String>().map(String::as_str), Some("x"));
+    }
+
+    #[test]
+    fn remove_keeps_the_others() {
+        let mut request = Request::get("/");
+        request.insert_local(1u8);
+        request.insert_local(2u16);
+        request.insert_local(3u32);
+        assert_eq!(request.remove_local::<u8>(), Some(1));
+        assert_eq!(request.remove_local::<u8>(), None);
+        assert_eq!(request.local::<u16>(), Some(&2));
+        assert_eq!(request.remove_local::<u32>(), Some(3));
+        assert_eq!(request.local::<u16>(), Some(&2));
     }
 
     #[test]
