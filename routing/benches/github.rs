@@ -220,7 +220,79 @@ fn estimate(dir: &std::path::Path, group: &str, name: &str) -> Option<f64> {
     v["mean"]["point_estimate"].as_f64()
 }
 
+/// `CARAFE_BENCH_LOOP=<case>:<n>`: runs one case's loop `n` times over the
+/// table and exits, without criterion (for `valgrind --tool=callgrind
+/// --toggle-collect=*profile_loop*`, whose instruction counts are stable on
+/// a shared machine). Cases: `hit`, `matchit`, `matchit-at`, `miss`,
+/// `matchit-miss`, `build`.
+fn profile(spec: &str) {
+    let (case, n) = spec.split_once(':').unwrap_or((spec, "1000"));
+    let n: usize = n.parse().expect("CARAFE_BENCH_LOOP=<case>:<count>");
+    let routes = routes();
+    let map = carafe_map(&routes);
+    let adapter = map.bind("api.github.com").unwrap();
+    let router = matchit_router(&routes);
+    let sum = profile_loop(case, n, &routes, &adapter, &router);
+    println!("{case} x {n} over {} routes: {sum}", routes.len());
+}
+
+#[inline(never)]
+fn profile_loop(
+    case: &str,
+    n: usize,
+    routes: &[Route],
+    adapter: &carafe_routing::MapAdapter<'_>,
+    router: &matchit::Router<usize>,
+) -> usize {
+    let mut sum = 0;
+    let mut each = |f: &mut dyn FnMut(&Route) -> usize| {
+        for _ in 0..n {
+            for r in routes {
+                sum += f(r);
+            }
+        }
+    };
+    match case {
+        "hit" => each(&mut |r| {
+            let m = adapter.match_path(black_box(&r.path), &r.method).unwrap();
+            black_box(m.values().len())
+        }),
+        "matchit" => each(&mut |r| {
+            let m = router.at(black_box(&r.path)).unwrap();
+            for (k, v) in m.params.iter() {
+                black_box((k, v));
+            }
+            *black_box(m.value)
+        }),
+        "matchit-at" => each(&mut |r| {
+            let m = router.at(black_box(&r.path)).unwrap();
+            black_box((m.value, m.params.len())).1
+        }),
+        "miss" => each(&mut |r| {
+            usize::from(black_box(
+                adapter.match_path(black_box(&r.miss), &r.method).is_err(),
+            ))
+        }),
+        "matchit-miss" => {
+            each(&mut |r| usize::from(black_box(router.at(black_box(&r.miss)).is_err())));
+        }
+        "build" => each(&mut |r| {
+            let mut url = adapter.url_for(r.endpoint.as_str());
+            for (k, v) in &r.params {
+                url = url.value(k.as_str(), Value::from(v.as_str()));
+            }
+            black_box(url.build().unwrap()).len()
+        }),
+        other => panic!("unknown case {other}"),
+    }
+    sum
+}
+
 fn main() {
+    if let Some(spec) = std::env::var_os("CARAFE_BENCH_LOOP") {
+        profile(&spec.to_string_lossy());
+        return;
+    }
     let dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))

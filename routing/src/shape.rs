@@ -4,81 +4,91 @@
 
 use crate::compile::Tok;
 
-/// Where a variable's text is in a path matching the shape: segment `seg`
-/// (segment 0 is before the leading `/`), minus `prefix` bytes at the start
-/// and `suffix` at the end; or the rest of the path from the segment on.
+/// Where a variable's text is in a path matching the shape: `skip` bytes of
+/// the shape's literal text after the previous variable (or the path's
+/// start), then the variable up to the end of its segment minus `suffix`
+/// literal bytes; or, for a `rest` variable, up to the end of the path.
+///
+/// Only the variables' own bytes are scanned (for the `/` ending their
+/// segment): the literal text between them is known from the shape.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Slot {
-    pub(crate) seg: u32,
-    pub(crate) prefix: u32,
+    pub(crate) skip: u32,
     pub(crate) suffix: u32,
     pub(crate) rest: bool,
 }
 
 /// The slots of a shape's variables, from its tokens.
 pub(crate) fn slots_of(tokens: &[Tok]) -> Vec<Slot> {
-    let mut out = Vec::new();
-    let mut seg = 0u32;
-    let mut offset = 0u32;
-    let mut pending: Option<Slot> = None;
+    let mut out: Vec<Slot> = Vec::new();
+    // Literal bytes since the previous variable, and whether a `/` was
+    // among them (which ends the previous variable's suffix).
+    let mut skip = 0u32;
+    let mut slash_seen = true;
     for tok in tokens {
         match tok {
             Tok::Lit(s) => {
                 for b in s.bytes() {
                     if b == b'/' {
-                        if let Some(slot) = pending.take() {
-                            out.push(slot);
-                        }
-                        seg += 1;
-                        offset = 0;
-                    } else {
-                        if let Some(slot) = &mut pending {
-                            slot.suffix += 1;
-                        }
-                        offset += 1;
+                        slash_seen = true;
+                    } else if !slash_seen && let Some(prev) = out.last_mut() {
+                        prev.suffix += 1;
                     }
+                    skip += 1;
                 }
             }
             Tok::Var { slash } => {
-                if let Some(slot) = pending.take() {
-                    out.push(slot);
-                }
-                pending = Some(Slot {
-                    seg,
-                    prefix: offset,
+                out.push(Slot {
+                    skip,
                     suffix: 0,
                     rest: *slash,
                 });
+                skip = 0;
+                slash_seen = false;
             }
         }
     }
-    out.extend(pending);
     out
 }
 
-/// The texts of the variables of a path matching a shape, into `out`.
+/// The text of the variable at `slot`, given where the previous one ended
+/// (`*at`, moved to where this one ends). `None` if the path does not
+/// have the shape (never after a matchit hit on it).
 #[inline]
-pub(crate) fn extract<'x>(path: &'x str, slots: &[Slot], out: &mut [&'x str]) -> Option<()> {
-    let bytes = path.as_bytes();
-    let mut seg = 0u32;
-    let mut start = 0usize;
-    for (slot, dest) in slots.iter().zip(out.iter_mut()) {
-        while seg < slot.seg {
-            start += bytes.get(start..)?.iter().position(|&b| b == b'/')? + 1;
-            seg += 1;
+pub(crate) fn slot_text<'x>(path: &'x str, slot: Slot, at: &mut usize) -> Option<&'x str> {
+    let start = *at + slot.skip as usize;
+    let end = if slot.rest {
+        path.len()
+    } else {
+        let tail = path.as_bytes().get(start..)?;
+        let seg_end = start + find_slash(tail).unwrap_or(tail.len());
+        seg_end.checked_sub(slot.suffix as usize)?
+    };
+    *at = end;
+    path.get(start..end)
+}
+
+/// The position of the first `/`, eight bytes at a time.
+#[inline]
+fn find_slash(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        let x = word ^ (ONES * u64::from(b'/'));
+        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zero != 0 {
+            return Some(base + (zero.trailing_zeros() / 8) as usize);
         }
-        let from = start + slot.prefix as usize;
-        *dest = if slot.rest {
-            path.get(from..)?
-        } else {
-            let end = bytes[start..]
-                .iter()
-                .position(|&b| b == b'/')
-                .map_or(bytes.len(), |k| start + k);
-            path.get(from..end.checked_sub(slot.suffix as usize)?)?
-        };
+        base += 8;
     }
-    Some(())
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'/')
+        .map(|i| base + i)
 }
 
 /// The kind of a path segment of a shape, in matchit's priority order.
@@ -306,13 +316,42 @@ mod tests {
             (&[lit("/img-"), SEG, lit(".png")], "/img-7.png", &["7"]),
             (&[lit("/s/"), PATH], "/s/a/b/c", &["a/b/c"]),
             (&[lit("/"), SEG, lit("/"), PATH], "/o/r/e", &["o", "r/e"]),
+            (
+                &[lit("/x-"), SEG, lit(".y/"), SEG, lit("/z/long-segment/")],
+                "/x-ab.cd.y/0123456789abcdef/z/long-segment/",
+                &["ab.cd", "0123456789abcdef"],
+            ),
+            (
+                &[lit("/a/"), SEG],
+                "/a/0123456789abcdef0123",
+                &["0123456789abcdef0123"],
+            ),
         ];
         for (tokens, path, expected) in cases {
-            let slots = slots_of(tokens);
-            let mut out = [""; 8];
-            extract(path, &slots, &mut out).unwrap();
-            assert_eq!(&out[..slots.len()], *expected, "{path}");
+            let mut at = 0;
+            let texts: Vec<&str> = slots_of(tokens)
+                .into_iter()
+                .map(|slot| slot_text(path, slot, &mut at).unwrap())
+                .collect();
+            assert_eq!(texts, *expected, "{path}");
         }
+    }
+
+    #[test]
+    fn finds_slashes_in_words_and_tails() {
+        for len in 0..20 {
+            for at in 0..=len {
+                let mut bytes = vec![b'x'; len];
+                if at < len {
+                    bytes[at] = b'/';
+                }
+                let expected = (at < len).then_some(at);
+                assert_eq!(find_slash(&bytes), expected, "{len} {at}");
+            }
+        }
+        // A multi-byte character next to a slash.
+        assert_eq!(find_slash("é/".as_bytes()), Some(2));
+        assert_eq!(find_slash(&[0x2e, 0xaf, 0x30, 0x2f]), Some(3));
     }
 
     #[test]

@@ -9,11 +9,12 @@ const INLINE: usize = 3;
 
 type Entry<'a> = (&'a str, Value<'a>);
 
-/// Up to [`INLINE`] entries in place (the first `len` are `Some`), or a
-/// vector.
+/// Up to [`INLINE`] entries in place (the `Some` ones first), or a vector.
+/// No separate length: a `Match` then fits in 128 bytes, which callers
+/// move without a call to `memcpy`.
 #[derive(Clone)]
 enum Storage<'a> {
-    Inline(u8, [Option<Entry<'a>>; INLINE]),
+    Inline([Option<Entry<'a>>; INLINE]),
     Heap(Vec<Entry<'a>>),
 }
 
@@ -63,7 +64,7 @@ impl<'a> Values<'a> {
     /// ```
     pub fn new() -> Self {
         Values {
-            storage: Storage::Inline(0, [None, None, None]),
+            storage: Storage::Inline([None, None, None]),
         }
     }
 
@@ -79,7 +80,7 @@ impl<'a> Values<'a> {
 
     fn entries(&self) -> Entries<'_, 'a> {
         match &self.storage {
-            Storage::Inline(len, items) => Entries::Inline(items[..usize::from(*len)].iter()),
+            Storage::Inline(items) => Entries::Inline(items.iter()),
             Storage::Heap(v) => Entries::Heap(v.iter()),
         }
     }
@@ -155,9 +156,8 @@ impl<'a> Values<'a> {
     pub fn remove(&mut self, name: &str) -> Option<Value<'a>> {
         let i = self.entries().position(|(k, _)| *k == name)?;
         match &mut self.storage {
-            Storage::Inline(len, items) => {
+            Storage::Inline(items) => {
                 items[i..].rotate_left(1);
-                *len -= 1;
                 items[INLINE - 1].take().map(|(_, v)| v)
             }
             Storage::Heap(v) => Some(v.remove(i).1),
@@ -190,7 +190,7 @@ impl<'a> Values<'a> {
     /// ```
     pub fn insert(&mut self, name: &'a str, value: Value<'a>) {
         let slot = match &mut self.storage {
-            Storage::Inline(_, items) => items.iter_mut().flatten().find(|(k, _)| *k == name),
+            Storage::Inline(items) => items.iter_mut().flatten().find(|(k, _)| *k == name),
             Storage::Heap(v) => v.iter_mut().find(|(k, _)| *k == name),
         };
         match slot {
@@ -202,29 +202,33 @@ impl<'a> Values<'a> {
     /// Removes every value.
     pub(crate) fn clear(&mut self) {
         match &mut self.storage {
-            Storage::Inline(len, items) => {
-                *items = [None, None, None];
-                *len = 0;
-            }
+            Storage::Inline(items) => *items = [None, None, None],
             Storage::Heap(v) => v.clear(),
         }
     }
 
     #[inline]
     pub(crate) fn push(&mut self, name: &'a str, value: Value<'a>) {
+        if let Storage::Inline(items) = &mut self.storage {
+            let free = items.iter().position(Option::is_none).unwrap_or(INLINE);
+            if let Some(slot @ None) = items.get_mut(free) {
+                *slot = Some((name, value));
+                return;
+            }
+        }
+        self.push_spilled(name, value);
+    }
+
+    /// [`push`](Self::push) past the inline entries.
+    #[inline(never)]
+    fn push_spilled(&mut self, name: &'a str, value: Value<'a>) {
         match &mut self.storage {
-            Storage::Inline(len, items) => match items.get_mut(usize::from(*len)) {
-                Some(slot) => {
-                    *slot = Some((name, value));
-                    *len += 1;
-                }
-                None => {
-                    let mut v = Vec::with_capacity(INLINE * 2);
-                    v.extend(items.iter_mut().filter_map(Option::take));
-                    v.push((name, value));
-                    self.storage = Storage::Heap(v);
-                }
-            },
+            Storage::Inline(items) => {
+                let mut v = Vec::with_capacity(INLINE * 2);
+                v.extend(items.iter_mut().filter_map(Option::take));
+                v.push((name, value));
+                self.storage = Storage::Heap(v);
+            }
             Storage::Heap(v) => v.push((name, value)),
         }
     }
@@ -238,7 +242,7 @@ impl<'a> Values<'a> {
     /// ```
     pub fn len(&self) -> usize {
         match &self.storage {
-            Storage::Inline(len, _) => usize::from(*len),
+            Storage::Inline(items) => items.iter().filter(|e| e.is_some()).count(),
             Storage::Heap(v) => v.len(),
         }
     }
@@ -338,7 +342,7 @@ impl<'a> IntoIterator for Values<'a> {
     fn into_iter(self) -> IntoIter<'a> {
         IntoIter {
             inner: match self.storage {
-                Storage::Inline(_, items) => IntoIterInner::Inline(items.into_iter().flatten()),
+                Storage::Inline(items) => IntoIterInner::Inline(items.into_iter().flatten()),
                 Storage::Heap(v) => IntoIterInner::Heap(v.into_iter()),
             },
         }
@@ -356,6 +360,11 @@ impl fmt::Debug for Values<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_match_fits_in_128_bytes() {
+        assert!(std::mem::size_of::<crate::Match<'_>>() <= 128);
+    }
 
     #[test]
     fn spills_to_the_heap_and_keeps_order() {
