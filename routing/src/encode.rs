@@ -115,19 +115,6 @@ pub(crate) fn is_plain(bytes: &[u8]) -> bool {
     }
 }
 
-/// [`is_plain`] for short texts (a path variable), without a call.
-#[inline(always)]
-pub(crate) fn is_plain_short(bytes: &[u8]) -> bool {
-    if bytes.len() > 8 {
-        return is_plain(bytes);
-    }
-    let mut ok = true;
-    for &b in bytes {
-        ok &= PLAIN[b as usize];
-    }
-    ok
-}
-
 #[cold]
 fn canonicalize_slow(bytes: &[u8]) -> Result<String, InvalidUtf8> {
     let mut out = String::with_capacity(bytes.len() + 8);
@@ -428,13 +415,11 @@ mod tests {
         // overlapping windows and short texts).
         for len in 0..24 {
             assert!(is_plain(&vec![b'a'; len]), "{len}");
-            assert!(is_plain_short(&vec![b'a'; len]), "{len}");
             for at in 0..len {
                 for bad in [b'%', b' ', 0x80, b'?'] {
                     let mut bytes = vec![b'a'; len];
                     bytes[at] = bad;
                     assert!(!is_plain(&bytes), "{len} {at} {bad}");
-                    assert!(!is_plain_short(&bytes), "{len} {at} {bad}");
                 }
             }
         }

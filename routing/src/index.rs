@@ -26,7 +26,7 @@ use std::borrow::Cow;
 use crate::adapter::add_defaults;
 use crate::compile::{CompiledRule, Part, Tok};
 use crate::converter::Converter;
-use crate::encode::{decode, is_plain_short};
+use crate::encode::decode;
 use crate::map::Map;
 use crate::matcher::{PartsMatch, ReqParts, Trie, match_rule_parts};
 use crate::methods::{ALL_BITS, MethodKey, MethodSet};
@@ -477,13 +477,13 @@ impl Index {
             let vars = &di.vars[fr.var_start as usize..(fr.var_start + fr.var_len) as usize];
             let mut at = 0;
             for (var, &slot) in vars.iter().zip(slots) {
-                let Some(raw) = slot_text(path, slot, &mut at) else {
+                let Some((raw, plain)) = slot_text(path, slot, &mut at) else {
                     values.clear();
                     return Lookup::Unsure;
                 };
                 let text = match form {
                     PathForm::Plain => Cow::Borrowed(raw),
-                    PathForm::Unchecked if is_plain_short(raw.as_bytes()) => Cow::Borrowed(raw),
+                    PathForm::Unchecked if plain => Cow::Borrowed(raw),
                     PathForm::Unchecked => {
                         values.clear();
                         return Lookup::Unsure;
@@ -493,14 +493,14 @@ impl Index {
                         None => continue 'rules,
                     },
                 };
-                let value = match &var.conv {
-                    None => Value::Str(text),
-                    Some(conv) => match conv.to_value(text) {
-                        Some(v) => v,
+                match (&var.conv, text) {
+                    (None, Cow::Borrowed(text)) => values.push_borrowed(&var.name, text),
+                    (None, text) => values.push(&var.name, Value::Str(text)),
+                    (Some(conv), text) => match conv.to_value(text) {
+                        Some(v) => values.push(&var.name, v),
                         None => continue 'rules,
                     },
-                };
-                values.push(&var.name, value);
+                }
             }
             if fr.has_defaults {
                 add_defaults(&map.rules[fr.id as usize], values);

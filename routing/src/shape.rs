@@ -3,6 +3,7 @@
 //! product over canonical path bytes), for the index in `index.rs`.
 
 use crate::compile::Tok;
+use crate::encode::{SEGMENT_SAFE, is_plain};
 
 /// Where a variable's text is in a path matching the shape: `skip` bytes of
 /// the shape's literal text after the previous variable (or the path's
@@ -52,43 +53,32 @@ pub(crate) fn slots_of(tokens: &[Tok]) -> Vec<Slot> {
 }
 
 /// The text of the variable at `slot`, given where the previous one ended
-/// (`*at`, moved to where this one ends). `None` if the path does not
-/// have the shape (never after a matchit hit on it).
+/// (`*at`, moved to where this one ends), and whether the text is plain
+/// (no `%` escape, nothing to canonicalize: see `encode::is_plain`).
+/// `None` if the path does not have the shape (never after a matchit hit
+/// on it).
 #[inline]
-pub(crate) fn slot_text<'x>(path: &'x str, slot: Slot, at: &mut usize) -> Option<&'x str> {
+pub(crate) fn slot_text<'x>(path: &'x str, slot: Slot, at: &mut usize) -> Option<(&'x str, bool)> {
     let start = *at + slot.skip as usize;
-    let end = if slot.rest {
-        path.len()
+    let (end, plain) = if slot.rest {
+        (path.len(), is_plain(path.as_bytes().get(start..)?))
     } else {
-        let tail = path.as_bytes().get(start..)?;
-        let seg_end = start + find_slash(tail).unwrap_or(tail.len());
-        seg_end.checked_sub(slot.suffix as usize)?
+        // One pass over the segment finds its end and checks its bytes
+        // (variables are short: a byte loop beats word tricks here).
+        let bytes = path.as_bytes();
+        let mut i = start;
+        let mut plain = true;
+        while let Some(&b) = bytes.get(i) {
+            if b == b'/' {
+                break;
+            }
+            plain &= SEGMENT_SAFE[b as usize];
+            i += 1;
+        }
+        (i.checked_sub(slot.suffix as usize)?, plain)
     };
     *at = end;
-    path.get(start..end)
-}
-
-/// The position of the first `/`, eight bytes at a time.
-#[inline]
-fn find_slash(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
-    for c in &mut chunks {
-        let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        let x = word ^ (ONES * u64::from(b'/'));
-        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zero != 0 {
-            return Some(base + (zero.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'/')
-        .map(|i| base + i)
+    Some((path.get(start..end)?, plain))
 }
 
 /// The kind of a path segment of a shape, in matchit's priority order.
@@ -331,27 +321,38 @@ mod tests {
             let mut at = 0;
             let texts: Vec<&str> = slots_of(tokens)
                 .into_iter()
-                .map(|slot| slot_text(path, slot, &mut at).unwrap())
+                .map(|slot| slot_text(path, slot, &mut at).unwrap().0)
                 .collect();
             assert_eq!(texts, *expected, "{path}");
         }
     }
 
     #[test]
-    fn finds_slashes_in_words_and_tails() {
-        for len in 0..20 {
-            for at in 0..=len {
-                let mut bytes = vec![b'x'; len];
-                if at < len {
-                    bytes[at] = b'/';
+    fn sees_every_byte_of_a_variable() {
+        // A slash ends the variable at every position; any other byte
+        // outside the segment-safe set makes it not plain.
+        for len in 1..20 {
+            for at in 0..len {
+                let mut path = "/a/".to_owned() + &"x".repeat(len);
+                path.replace_range(3 + at..4 + at, "/");
+                let (text, plain) =
+                    slot_text(&path, slots_of(&[lit("/a/"), SEG])[0], &mut 0).unwrap();
+                assert_eq!((text, plain), (&path[3..3 + at], true), "{path}");
+                for bad in ["%", " ", "?", "é"] {
+                    let mut path = "/a/".to_owned() + &"x".repeat(len);
+                    path.replace_range(3 + at..4 + at, bad);
+                    let (_, plain) =
+                        slot_text(&path, slots_of(&[lit("/a/"), SEG])[0], &mut 0).unwrap();
+                    assert!(!plain, "{path}");
                 }
-                let expected = (at < len).then_some(at);
-                assert_eq!(find_slash(&bytes), expected, "{len} {at}");
             }
         }
-        // A multi-byte character next to a slash.
-        assert_eq!(find_slash("é/".as_bytes()), Some(2));
-        assert_eq!(find_slash(&[0x2e, 0xaf, 0x30, 0x2f]), Some(3));
+        let rest = slots_of(&[lit("/s/"), PATH])[0];
+        assert_eq!(slot_text("/s/a/b", rest, &mut 0), Some(("a/b", true)));
+        assert_eq!(
+            slot_text("/s/a%20/b", rest, &mut 0),
+            Some(("a%20/b", false))
+        );
     }
 
     #[test]

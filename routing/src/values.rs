@@ -2,6 +2,7 @@
 //! Up to three values that hold nothing to free (borrowed text, numbers)
 //! live inline: no allocation and no drop code on the common match.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::mem::ManuallyDrop;
 
@@ -233,6 +234,19 @@ impl<'a> Values<'a> {
         self.push_spilled(name, value);
     }
 
+    /// [`push`](Self::push) of borrowed text (known to free nothing).
+    #[inline]
+    pub(crate) fn push_borrowed(&mut self, name: &'a str, text: &'a str) {
+        if let Storage::Inline(items) = &mut self.storage {
+            let free = items.iter().position(Option::is_none).unwrap_or(INLINE);
+            if let Some(slot @ None) = items.get_mut(free) {
+                *slot = Some((name, Value::Str(Cow::Borrowed(text))));
+                return;
+            }
+        }
+        self.push_spilled(name, Value::Str(Cow::Borrowed(text)));
+    }
+
     /// [`push`](Self::push) past the inline entries, or of a value that
     /// holds something to free.
     #[inline(never)]
@@ -380,7 +394,6 @@ impl fmt::Debug for Values<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::borrow::Cow;
     use std::sync::Arc;
 
     use super::*;
