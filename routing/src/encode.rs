@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 /// Bytes written literally in a path segment: RFC 3986 unreserved characters
 /// plus the sub-delimiters, `:` and `@` (what Werkzeug leaves unquoted).
-const fn segment_safe_table() -> [bool; 256] {
+pub(crate) const fn segment_safe_table() -> [bool; 256] {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {

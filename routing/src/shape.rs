@@ -3,7 +3,7 @@
 //! product over canonical path bytes), for the index in `index.rs`.
 
 use crate::compile::Tok;
-use crate::encode::{SEGMENT_SAFE, is_plain};
+use crate::encode::{is_plain, segment_safe_table};
 
 /// Where a variable's text is in a path matching the shape: `skip` bytes of
 /// the shape's literal text after the previous variable (or the path's
@@ -52,6 +52,25 @@ pub(crate) fn slots_of(tokens: &[Tok]) -> Vec<Slot> {
     out
 }
 
+const SAFE: u8 = 0;
+const SLASH: u8 = 1;
+
+/// Per byte: [`SAFE`] (written literally in a canonical segment), [`SLASH`],
+/// or 2.
+static CLASS: [u8; 256] = {
+    let safe = segment_safe_table();
+    let mut t = [2u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if safe[b] {
+            t[b] = SAFE;
+        }
+        b += 1;
+    }
+    t[b'/' as usize] = SLASH;
+    t
+};
+
 /// The text of the variable at `slot`, given where the previous one ended
 /// (`*at`, moved to where this one ends), and whether the text is plain
 /// (no `%` escape, nothing to canonicalize: see `encode::is_plain`).
@@ -65,17 +84,20 @@ pub(crate) fn slot_text<'x>(path: &'x str, slot: Slot, at: &mut usize) -> Option
     } else {
         // One pass over the segment finds its end and checks its bytes
         // (variables are short: a byte loop beats word tricks here).
-        let bytes = path.as_bytes();
-        let mut i = start;
+        let tail = path.as_bytes().get(start..)?;
+        let mut len = tail.len();
         let mut plain = true;
-        while let Some(&b) = bytes.get(i) {
-            if b == b'/' {
-                break;
+        for (i, &b) in tail.iter().enumerate() {
+            match CLASS[b as usize] {
+                SAFE => {}
+                SLASH => {
+                    len = i;
+                    break;
+                }
+                _ => plain = false,
             }
-            plain &= SEGMENT_SAFE[b as usize];
-            i += 1;
         }
-        (i.checked_sub(slot.suffix as usize)?, plain)
+        ((start + len).checked_sub(slot.suffix as usize)?, plain)
     };
     *at = end;
     Some((path.get(start..end)?, plain))

@@ -75,7 +75,7 @@ impl<'a> Values<'a> {
     /// ```
     pub fn new() -> Self {
         Values {
-            storage: Storage::Inline(EMPTY),
+            storage: Storage::Inline(ManuallyDrop::new([None, None, None])),
         }
     }
 
