@@ -22,7 +22,8 @@
 //! which moves its ratios; the interleaved ratios stay put.
 //!
 //! `CARAFE_BENCH_LOOP=<case>:<n>` runs one case alone, for profilers (see
-//! `profile`).
+//! `profile`); `CARAFE_BENCH_INTERLEAVED=<rounds>` runs the interleaved
+//! measurement alone.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -352,6 +353,14 @@ fn interleaved(rounds: usize, batch: usize) {
 fn main() {
     if let Some(spec) = std::env::var_os("CARAFE_BENCH_LOOP") {
         profile(&spec.to_string_lossy());
+        return;
+    }
+    if let Some(rounds) = std::env::var_os("CARAFE_BENCH_INTERLEAVED") {
+        let rounds = rounds
+            .to_string_lossy()
+            .parse()
+            .expect("CARAFE_BENCH_INTERLEAVED=<rounds>");
+        interleaved(rounds, 10);
         return;
     }
     let dir = std::env::var_os("CARGO_TARGET_DIR")
