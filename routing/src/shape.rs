@@ -8,7 +8,9 @@ use crate::encode::{is_plain, segment_safe_table};
 /// Where a variable's text is in a path matching the shape: `skip` bytes of
 /// the shape's literal text after the previous variable (or the path's
 /// start), then the variable up to the end of its segment minus `suffix`
-/// literal bytes; or, for a `rest` variable, up to the end of the path.
+/// literal bytes; or, for a `rest` variable, up to the end of the path
+/// (a `path`-like variable, or a segment variable that ends the shape: a
+/// matchit hit leaves no `/` in it, so its end needs no search).
 ///
 /// Only the variables' own bytes are scanned (for the `/` ending their
 /// segment): the literal text between them is known from the shape.
@@ -48,6 +50,9 @@ pub(crate) fn slots_of(tokens: &[Tok]) -> Vec<Slot> {
                 slash_seen = false;
             }
         }
+    }
+    if let (Some(Tok::Var { .. }), Some(last)) = (tokens.last(), out.last_mut()) {
+        last.rest = true;
     }
     out
 }
@@ -351,21 +356,25 @@ mod tests {
 
     #[test]
     fn sees_every_byte_of_a_variable() {
-        // A slash ends the variable at every position; any other byte
-        // outside the segment-safe set makes it not plain.
+        // A slash ends a variable followed by more of the shape at every
+        // position; any other byte outside the segment-safe set makes it
+        // not plain, in the middle of a shape or at its end.
+        let middle = slots_of(&[lit("/a/"), SEG, lit("/z")])[0];
+        let end = slots_of(&[lit("/a/"), SEG])[0];
+        assert!(!middle.rest && end.rest);
         for len in 1..20 {
             for at in 0..len {
                 let mut path = "/a/".to_owned() + &"x".repeat(len);
                 path.replace_range(3 + at..4 + at, "/");
-                let (text, plain) =
-                    slot_text(&path, slots_of(&[lit("/a/"), SEG])[0], &mut 0).unwrap();
+                let (text, plain) = slot_text(&path, middle, &mut 0).unwrap();
                 assert_eq!((text, plain), (&path[3..3 + at], true), "{path}");
                 for bad in ["%", " ", "?", "é"] {
                     let mut path = "/a/".to_owned() + &"x".repeat(len);
                     path.replace_range(3 + at..4 + at, bad);
-                    let (_, plain) =
-                        slot_text(&path, slots_of(&[lit("/a/"), SEG])[0], &mut 0).unwrap();
-                    assert!(!plain, "{path}");
+                    for slot in [middle, end] {
+                        let (text, plain) = slot_text(&path, slot, &mut 0).unwrap();
+                        assert_eq!((text, plain), (&path[3..], false), "{path}");
+                    }
                 }
             }
         }
