@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use http::Method;
 
 use crate::compile::CompiledRule;
-use crate::encode::{canonicalize, is_plain, merge_slashes, urljoin};
+use crate::encode::{canonicalize, has_double_slash, is_plain, merge_slashes, urljoin};
 use crate::error::{BadRequest, MatchError};
 use crate::index::{Lookup, PathForm};
 use crate::map::Map;
@@ -772,10 +772,6 @@ impl<'a> MapAdapter<'a> {
         }
         true
     }
-}
-
-fn has_double_slash(bytes: &[u8]) -> bool {
-    bytes.windows(2).any(|w| w == b"//")
 }
 
 fn invalid_utf8() -> MatchError {

@@ -115,6 +115,33 @@ pub(crate) fn is_plain(bytes: &[u8]) -> bool {
     }
 }
 
+/// Whether `//` occurs: eight bytes at a time (a miss scans the whole
+/// path for it).
+pub(crate) fn has_double_slash(bytes: &[u8]) -> bool {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const SLASHES: u64 = 0x2F2F_2F2F_2F2F_2F2F;
+    let (words, tail) = bytes.as_chunks::<8>();
+    // Whether the byte before the current word was a slash.
+    let mut carry = false;
+    for w in words {
+        let x = u64::from_le_bytes(*w) ^ SLASHES;
+        // The high bit of exactly the bytes that are `/` (no borrows).
+        let slash = !(((x & LOW7) + LOW7) | x | LOW7);
+        if slash & (slash << 8) != 0 || (carry && slash & 0x80 != 0) {
+            return true;
+        }
+        carry = slash >> 63 != 0;
+    }
+    for &b in tail {
+        let is_slash = b == b'/';
+        if carry && is_slash {
+            return true;
+        }
+        carry = is_slash;
+    }
+    false
+}
+
 #[cold]
 fn canonicalize_slow(bytes: &[u8]) -> Result<String, InvalidUtf8> {
     let mut out = String::with_capacity(bytes.len() + 8);
@@ -407,6 +434,26 @@ mod tests {
         }
         assert_eq!(canonicalize("/%FF"), Err(InvalidUtf8));
         assert_eq!(canonicalize("/%C3"), Err(InvalidUtf8));
+    }
+
+    #[test]
+    fn finds_double_slashes_anywhere() {
+        // Every pair of positions in texts up to 20 bytes (within a word,
+        // across words, in the tail), with other bytes near `/`: `.`
+        // (0x2E), `0` (0x30), `o` (0x6F), `\xAF`.
+        for len in 0..20 {
+            for i in 0..len {
+                for j in i..len {
+                    for other in [b'.', b'0', b'o', 0xAF] {
+                        let mut bytes = vec![other; len];
+                        bytes[i] = b'/';
+                        bytes[j] = b'/';
+                        let expected = bytes.windows(2).any(|w| w == b"//");
+                        assert_eq!(has_double_slash(&bytes), expected, "{bytes:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
