@@ -16,7 +16,7 @@
 //!   with `String::replace` (and vs matchit `at`, for scale).
 //!
 //! After the runs it prints the ratios (carafe / peer) from criterion's
-//! estimates, then measures the hit and miss cases again interleaved
+//! estimates, then measures the cases again interleaved
 //! (batches of each case in turn, fastest and median batch): on a shared
 //! machine the load moves between criterion's consecutive measurements,
 //! which moves its ratios; the interleaved ratios stay put.
@@ -241,7 +241,7 @@ fn estimate(
 /// table and exits, without criterion (for `valgrind --tool=callgrind
 /// --toggle-collect=*profile_loop*`, whose instruction counts are stable on
 /// a shared machine). Cases: `hit`, `matchit`, `matchit-at`, `miss`,
-/// `matchit-miss`, `build`.
+/// `matchit-miss`, `build`, `template`.
 fn profile(spec: &str) {
     let (case, n) = spec.split_once(':').unwrap_or((spec, "1000"));
     let n: usize = n.parse().expect("CARAFE_BENCH_LOOP=<case>:<count>");
@@ -303,6 +303,7 @@ fn profile_loop(
             }
             black_box(url.build().unwrap()).len()
         }),
+        "template" => each(n, routes, |r| black_box(fill_template(black_box(r))).len()),
         other => panic!("unknown case {other}"),
     }
 }
@@ -317,7 +318,15 @@ fn interleaved(rounds: usize, batch: usize) {
     let map = carafe_map(&routes);
     let adapter = map.bind("api.github.com").unwrap();
     let router = matchit_router(&routes);
-    let cases = ["hit", "matchit", "matchit-at", "miss", "matchit-miss"];
+    let cases = [
+        "hit",
+        "matchit",
+        "matchit-at",
+        "miss",
+        "matchit-miss",
+        "build",
+        "template",
+    ];
     let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); cases.len()];
     for _ in 0..rounds {
         for (case, t) in cases.iter().zip(&mut times) {
@@ -339,6 +348,7 @@ fn interleaved(rounds: usize, batch: usize) {
         ("hit", "matchit"),
         ("hit", "matchit-at"),
         ("miss", "matchit-miss"),
+        ("build", "template"),
     ] {
         let (a, am) = stat(ours);
         let (b, bm) = stat(peer);
@@ -404,5 +414,5 @@ fn main() {
     ) {
         println!("  build  carafe / matchit hit: {:.2}x", build / hit);
     }
-    interleaved(1000, 10);
+    interleaved(500, 10);
 }
