@@ -310,7 +310,7 @@ fn profile_loop(
 
 /// The same comparisons as criterion's, measured interleaved: `rounds`
 /// rounds, each timing one batch (`batch` passes over the table) of every
-/// case in turn. Each case keeps its fastest batch and its median batch:
+/// case in turn, from a different first case each round. Each case keeps its fastest batch and its median batch:
 /// on a shared machine the load changes between criterion's consecutive
 /// measurements, while here every case sees the same moments.
 fn interleaved(rounds: usize, batch: usize) {
@@ -328,11 +328,14 @@ fn interleaved(rounds: usize, batch: usize) {
         "template",
     ];
     let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); cases.len()];
-    for _ in 0..rounds {
-        for (case, t) in cases.iter().zip(&mut times) {
+    for round in 0..rounds {
+        // Each round starts with another case: no case always runs right
+        // after the one that warmed the caches for it (the paths are shared).
+        for k in 0..cases.len() {
+            let i = (round + k) % cases.len();
             let start = std::time::Instant::now();
-            black_box(profile_loop(case, batch, &routes, &adapter, &router));
-            t.push(start.elapsed().as_secs_f64() * 1e9 / (batch * routes.len()) as f64);
+            black_box(profile_loop(cases[i], batch, &routes, &adapter, &router));
+            times[i].push(start.elapsed().as_secs_f64() * 1e9 / (batch * routes.len()) as f64);
         }
     }
     let stat = |case: &str| {
