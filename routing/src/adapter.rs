@@ -6,9 +6,9 @@ use std::borrow::Cow;
 use http::Method;
 
 use crate::compile::CompiledRule;
-use crate::encode::{canonicalize, merge_slashes, urljoin};
+use crate::encode::{canonicalize, is_plain, merge_slashes, urljoin};
 use crate::error::{BadRequest, MatchError};
-use crate::index::Lookup;
+use crate::index::{Lookup, PathForm};
 use crate::map::Map;
 use crate::matcher::{ReqParts, Stop, Walk};
 use crate::methods::{MethodKey, MethodSet};
@@ -380,6 +380,54 @@ impl<'a> MapAdapter<'a> {
     where
         'a: 'p,
     {
+        let map: &'p Map = self.map;
+        let bytes = path.as_bytes();
+        // The common request: one leading slash (Werkzeug's normalization
+        // leaves it as is) and nothing to canonicalize, answered by the
+        // index alone. Everything else takes the general path below.
+        if let Some(ix) = &map.index
+            && bytes.first() == Some(&b'/')
+            && bytes.get(1) != Some(&b'/')
+        {
+            let key = MethodKey::new(method);
+            let req = crate::index::Request {
+                domain: self.domain_part(),
+                path,
+                form: PathForm::Unchecked,
+                key,
+                websocket: self.websocket,
+            };
+            let mut values = Values::new();
+            match ix.lookup(map, &req, &mut values) {
+                Lookup::Hit(hit) => {
+                    if hit.post {
+                        self.after_match(hit.id, &values, method, path)?;
+                    }
+                    return Ok(Match {
+                        rule: &map.rules[hit.id as usize],
+                        values,
+                    });
+                }
+                Lookup::NotFound
+                    if is_plain(bytes)
+                        && !(map.settings.merge_slashes && has_double_slash(bytes)) =>
+                {
+                    return Err(MatchError::NotFound);
+                }
+                _ => {}
+            }
+        }
+        self.match_general(path, method)
+    }
+
+    /// [`match_path`](Self::match_path) for any path: Werkzeug's leading
+    /// slash normalization, canonicalization, then the index or the
+    /// reference matcher.
+    #[inline(never)]
+    fn match_general<'p>(&self, path: &'p str, method: &Method) -> Result<Match<'p>, MatchError>
+    where
+        'a: 'p,
+    {
         // Werkzeug: "/" + path_info.lstrip("/"), or "" for an empty path.
         let trimmed = path.trim_start_matches('/');
         let normalized: Cow<'p, str> = if path.is_empty() {
@@ -485,7 +533,11 @@ impl<'a> MapAdapter<'a> {
         let req = crate::index::Request {
             domain: self.domain_part(),
             path,
-            plain,
+            form: if plain {
+                PathForm::Plain
+            } else {
+                PathForm::Escaped
+            },
             key,
             websocket: self.websocket,
         };
@@ -493,8 +545,7 @@ impl<'a> MapAdapter<'a> {
             match ix.lookup(map, &req, values) {
                 Lookup::Hit(hit) => return Ok((hit.id, hit.post)),
                 Lookup::NotFound
-                    if !(map.settings.merge_slashes
-                        && path.as_bytes().windows(2).any(|w| w == b"//")) =>
+                    if !(map.settings.merge_slashes && has_double_slash(path.as_bytes())) =>
                 {
                     return Err(MatchError::NotFound);
                 }
@@ -721,6 +772,10 @@ impl<'a> MapAdapter<'a> {
         }
         true
     }
+}
+
+fn has_double_slash(bytes: &[u8]) -> bool {
+    bytes.windows(2).any(|w| w == b"//")
 }
 
 fn invalid_utf8() -> MatchError {

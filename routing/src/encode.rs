@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 /// Bytes written literally in a path segment: RFC 3986 unreserved characters
 /// plus the sub-delimiters, `:` and `@` (what Werkzeug leaves unquoted).
-const fn segment_safe_table() -> [bool; 256] {
+pub(crate) const fn segment_safe_table() -> [bool; 256] {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
@@ -80,24 +80,39 @@ pub(crate) fn canonicalize(path: &str) -> Result<Cow<'_, str>, InvalidUtf8> {
     canonicalize_slow(bytes).map(Cow::Owned)
 }
 
-/// Whether every byte is in [`PLAIN`]; eight table lookups per branch.
+/// Whether every byte is in [`PLAIN`]: eight table lookups per branch,
+/// the tail as an overlapping window (short texts, such as a path
+/// variable's, cost one or two branches).
 #[inline]
-fn is_plain(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let ok = PLAIN[c[0] as usize]
+pub(crate) fn is_plain(bytes: &[u8]) -> bool {
+    fn all8(c: [u8; 8]) -> bool {
+        PLAIN[c[0] as usize]
             & PLAIN[c[1] as usize]
             & PLAIN[c[2] as usize]
             & PLAIN[c[3] as usize]
             & PLAIN[c[4] as usize]
             & PLAIN[c[5] as usize]
             & PLAIN[c[6] as usize]
-            & PLAIN[c[7] as usize];
-        if !ok {
-            return false;
-        }
+            & PLAIN[c[7] as usize]
     }
-    chunks.remainder().iter().all(|&b| PLAIN[b as usize])
+    fn all4(c: [u8; 4]) -> bool {
+        PLAIN[c[0] as usize] & PLAIN[c[1] as usize] & PLAIN[c[2] as usize] & PLAIN[c[3] as usize]
+    }
+    let n = bytes.len();
+    if n >= 8 {
+        let (chunks, tail) = bytes.as_chunks::<8>();
+        for &c in chunks {
+            if !all8(c) {
+                return false;
+            }
+        }
+        tail.is_empty() || bytes.last_chunk::<8>().is_some_and(|&c| all8(c))
+    } else if n >= 4 {
+        let head = bytes.first_chunk::<4>().is_some_and(|&c| all4(c));
+        head & bytes.last_chunk::<4>().is_some_and(|&c| all4(c))
+    } else {
+        bytes.iter().all(|&b| PLAIN[b as usize])
+    }
 }
 
 #[cold]
@@ -392,6 +407,22 @@ mod tests {
         }
         assert_eq!(canonicalize("/%FF"), Err(InvalidUtf8));
         assert_eq!(canonicalize("/%C3"), Err(InvalidUtf8));
+    }
+
+    #[test]
+    fn plain_check_sees_every_byte() {
+        // One bad byte at every position of every length up to 24 (chunks,
+        // overlapping windows and short texts).
+        for len in 0..24 {
+            assert!(is_plain(&vec![b'a'; len]), "{len}");
+            for at in 0..len {
+                for bad in [b'%', b' ', 0x80, b'?'] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = bad;
+                    assert!(!is_plain(&bytes), "{len} {at} {bad}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -197,6 +197,19 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// Whether dropping the value frees nothing (borrowed text, numbers).
+    #[inline]
+    pub(crate) fn holds_nothing_to_free(&self) -> bool {
+        matches!(
+            self,
+            Value::Str(Cow::Borrowed(_))
+                | Value::Int(_)
+                | Value::Float(_)
+                | Value::Bool(_)
+                | Value::Uuid(_)
+        )
+    }
+
     /// Copies borrowed text so the value no longer borrows the request.
     ///
     /// # Examples

@@ -73,9 +73,15 @@
 //! `CARAFE_CMD_ARGS` (flags in one variable, split like a shell would —
 //! gunicorn's `GUNICORN_CMD_ARGS`: above the file, below the command line);
 //! the command line. A list setting (`bind`) given by a source replaces the
-//! earlier sources' list. An unknown name is an error that suggests the
-//! closest one (`--wokers` → did you mean `--workers`?). `HUP` reads every
-//! source again.
+//! earlier sources' list. An unknown flag or config-file key is an error
+//! that suggests the closest one (`--wokers` → did you mean `--workers`?).
+//! The server reads only its own environment variables: other `CARAFE_`
+//! variables belong to the app's configuration (`CARAFE_ENV`,
+//! `CARAFE_SECRET_KEY`, `CARAFE_APP__...`) and are ignored, as gunicorn
+//! ignores what it does not read; one that looks like a misspelt setting
+//! (`CARAFE_WORKRES`) is listed by
+//! [`Settings::ignored_env`](crate::Settings::ignored_env), and the App's
+//! `serve` command warns about it. `HUP` reads every source again.
 //!
 //! ```toml
 //! # server.toml — the role of gunicorn.conf.py

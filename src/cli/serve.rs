@@ -22,18 +22,21 @@ pub(crate) fn serve<F: AppFactory>(
         Ok(settings) => settings,
         Err(error) => {
             let _ = writeln!(err, "error: {error}");
-            if let carafe_server::Error::UnknownSetting { name, .. } = &error
-                && is_config_variable(name)
-            {
-                let _ = writeln!(
-                    err,
-                    "note: {name} is read by the app's configuration (carafe::config), \
-                     but carafe-server rejects every CARAFE_ variable it does not know"
-                );
-            }
             return ExitCode::from(1);
         }
     };
+    // The server ignores the CARAFE_ variables it does not read (the app's
+    // configuration reads its own); warn about the ones neither reads that
+    // look like a misspelt server setting.
+    for (name, suggestion) in settings.ignored_env() {
+        if !is_config_variable(name) {
+            let _ = writeln!(
+                err,
+                "warning: ignoring {name}: neither a server setting nor an app \
+                 configuration key (did you mean {suggestion}?)"
+            );
+        }
+    }
     let result = carafe_server::Server::new(settings).run(|| worker_app(factory));
     crate::logging::flush();
     match result {

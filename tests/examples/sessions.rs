@@ -23,10 +23,7 @@ fn config(database: &Path) -> Config<app::AuthSettings> {
         .env([("CARAFE_APP__DATABASE", database.to_str().unwrap())])
         .load()
         .unwrap();
-    assert_eq!(
-        config.app.password_method, "pbkdf2:sha256:1000",
-        "testing.yaml"
-    );
+    assert_eq!(config.app.hash_method, "pbkdf2:sha256:1000", "testing.yaml");
     config
 }
 
@@ -419,12 +416,12 @@ fn routes_and_check_run_through_the_command_line() {
     assert!(stdout.contains("routes: 8 rules, 8 endpoints"), "{stdout}");
     let env = [
         ("CARAFE_APP__DATABASE", database.to_str().unwrap()),
-        ("CARAFE_APP__PASSWORD_METHOD", "md5"),
+        ("CARAFE_APP__HASH_METHOD", "md5"),
     ];
     let output = super::support::run_example("sessions", &["check"], None, &env);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("app.password_method"), "{stderr}");
+    assert!(stderr.contains("app.hash_method"), "{stderr}");
 }
 
 /// Over real sockets with two worker processes: a user registered through
@@ -464,7 +461,7 @@ fn serves_under_both_servers_sharing_sessions_across_workers() {
     std::fs::write(
         config.join("base.yaml"),
         format!(
-            "secret_key: a key shared by every worker\napp:\n  password_method: \"pbkdf2:sha256:1000\"\n  database: {}\n",
+            "secret_key: a key shared by every worker\napp:\n  hash_method: \"pbkdf2:sha256:1000\"\n  database: {}\n",
             dir.path().join("users.sqlite3").display()
         ),
     )

@@ -22,7 +22,7 @@ use serde_json::json;
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuthSettings {
     /// How new passwords are hashed (Werkzeug's method syntax).
-    pub(crate) password_method: String,
+    pub(crate) hash_method: String,
     /// The SQLite file of the users; unset, one in the system's temporary
     /// directory.
     #[serde(default)]
@@ -182,9 +182,9 @@ fn index(
 pub(crate) fn build_app(config: &Config<AuthSettings>) -> Result<App, BoxError> {
     let method: PasswordMethod = config
         .app
-        .password_method
+        .hash_method
         .parse()
-        .map_err(|error| format!("app.password_method: {error}"))?;
+        .map_err(|error| format!("app.hash_method: {error}"))?;
     let database = config
         .app
         .database

@@ -213,6 +213,8 @@ pub struct Settings {
     pub umask: u32,
     /// The arguments these settings were parsed from (for `HUP`).
     args: Option<Vec<String>>,
+    /// `CARAFE_` variables that are no setting but look like one misspelt.
+    ignored_env: Vec<(String, String)>,
 }
 
 impl Default for Settings {
@@ -252,6 +254,7 @@ impl Default for Settings {
             group: None,
             umask: 0,
             args: None,
+            ignored_env: Vec::new(),
         }
     }
 }
@@ -283,6 +286,36 @@ impl Settings {
         let mut settings = sources::load(&args, &sources::Environment::capture())?;
         settings.args = Some(args);
         Ok(settings)
+    }
+
+    /// `CARAFE_` environment variables that are not server settings but
+    /// look like a misspelt one, each with the setting's variable: `(name,
+    /// did you mean)`.
+    ///
+    /// The server reads only its own names (`CARAFE_<SETTING>`,
+    /// `CARAFE_CONFIG`, `CARAFE_CMD_ARGS`) and ignores every other `CARAFE_`
+    /// variable, as gunicorn ignores the environment it does not read: the
+    /// app's configuration shares the namespace (`CARAFE_ENV`,
+    /// `CARAFE_SECRET_KEY`, `CARAFE_APP__...`). The program that embeds the
+    /// server knows which other names it reads, and warns about the rest.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_server::Settings;
+    ///
+    /// // SAFETY of the test: no other thread reads the environment here.
+    /// # unsafe { std::env::set_var("CARAFE_WORKRES", "2") };
+    /// let settings = Settings::from_args(["--bind", "127.0.0.1:9000"]).unwrap();
+    /// assert_eq!(settings.workers, 1);
+    /// let ignored: Vec<_> = settings.ignored_env().collect();
+    /// assert_eq!(ignored, [("CARAFE_WORKRES", "CARAFE_WORKERS")]);
+    /// # unsafe { std::env::remove_var("CARAFE_WORKRES") };
+    /// ```
+    pub fn ignored_env(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.ignored_env
+            .iter()
+            .map(|(name, suggestion)| (name.as_str(), suggestion.as_str()))
     }
 
     /// The settings again from the same sources (`HUP`): the same arguments,

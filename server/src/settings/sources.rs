@@ -1,7 +1,8 @@
 //! Where settings come from, and in which order: defaults, then
 //! `WEB_CONCURRENCY`/`PORT`/`FORWARDED_ALLOW_IPS` (gunicorn's environment
 //! defaults), then the TOML file, then `CARAFE_<NAME>` variables, then
-//! `CARAFE_CMD_ARGS`, then the command line. Later sources win.
+//! `CARAFE_CMD_ARGS`, then the command line. Later sources win. Other
+//! `CARAFE_` variables belong to the app's configuration and are ignored.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -229,6 +230,7 @@ pub(crate) fn load(args: &[String], env: &Environment) -> Result<Settings, Error
         None => Vec::new(),
     };
     let mut named = Vec::new();
+    let mut ignored = Vec::new();
     for (name, value) in &env.vars {
         let Some(key) = name.strip_prefix("CARAFE_") else {
             continue;
@@ -237,20 +239,32 @@ pub(crate) fn load(args: &[String], env: &Environment) -> Result<Settings, Error
             continue;
         }
         let key = key.to_ascii_lowercase();
-        let spec =
-            SPECS
-                .iter()
-                .find(|spec| spec.name == key)
-                .ok_or_else(|| Error::UnknownSetting {
-                    name: name.clone(),
-                    source: "the environment".to_owned(),
-                    suggestion: table::suggest(&key)
-                        .map(|s| format!("CARAFE_{}", s.to_uppercase())),
-                })?;
-        named.push((spec, value.clone()));
+        match SPECS.iter().find(|spec| spec.name == key) {
+            Some(spec) => named.push((spec, value.clone())),
+            // The namespace is shared with the app's configuration
+            // (`CARAFE_ENV`, `CARAFE_SECRET_KEY`, `CARAFE_APP__...`): other
+            // names are not the server's business. One that looks like a
+            // misspelt setting is noted for the embedding program to warn
+            // about.
+            None => {
+                // Closer than `suggest` asks: short names of the app's
+                // (`CARAFE_ENV`) are not a typo of `bind`.
+                if let Some(suggestion) =
+                    table::suggest(&key).filter(|setting| table::distance(&key, setting) <= 2)
+                {
+                    ignored.push((
+                        name.clone(),
+                        format!("CARAFE_{}", suggestion.to_uppercase()),
+                    ));
+                }
+            }
+        }
     }
 
-    let mut settings = Settings::default();
+    let mut settings = Settings {
+        ignored_env: ignored,
+        ..Settings::default()
+    };
     // gunicorn's environment defaults.
     if let Some(workers) = env.get("WEB_CONCURRENCY") {
         settings.set("workers", workers)?;
@@ -386,11 +400,40 @@ mod tests {
     }
 
     #[test]
+    fn other_carafe_variables_are_left_alone() {
+        // The app's configuration shares the namespace.
+        let env = Environment::from_pairs(&[
+            ("CARAFE_ENV", "production"),
+            ("CARAFE_SECRET_KEY", "k"),
+            ("CARAFE_APP__DATABASE__URL", "postgres://db"),
+            ("CARAFE_LOG__LEVEL", "warn"),
+            ("CARAFE_CONFIG_DIR", "config"),
+            ("CARAFE_WORKERS", "3"),
+            ("CARAFE_WORKRES", "2"),
+        ]);
+        let s = load(&[], &env).unwrap();
+        assert_eq!(s.workers, 3);
+        let ignored: Vec<_> = s.ignored_env().collect();
+        assert!(
+            ignored.contains(&("CARAFE_WORKRES", "CARAFE_WORKERS")),
+            "a likely typo is noted: {ignored:?}"
+        );
+        assert!(
+            ignored.contains(&("CARAFE_LOG__LEVEL", "CARAFE_LOGLEVEL")),
+            "{ignored:?}"
+        );
+        assert!(
+            !ignored.iter().any(|(name, _)| *name == "CARAFE_ENV"),
+            "{ignored:?}"
+        );
+    }
+
+    #[test]
     fn errors_name_the_setting_and_source() {
-        let env = Environment::from_pairs(&[("CARAFE_WORKRES", "2")]);
+        let env = Environment::from_pairs(&[("CARAFE_WORKERS", "two")]);
         let error = load(&[], &env).unwrap_err().to_string();
         assert!(
-            error.contains("CARAFE_WORKRES") && error.contains("CARAFE_WORKERS"),
+            error.contains("\"two\"") && error.contains("`workers`"),
             "{error}"
         );
         let error = load(&args(&["--workers"]), &Environment::default()).unwrap_err();

@@ -5,7 +5,8 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use http::header::{CONNECTION, HeaderValue};
+use http::StatusCode;
+use http::header::{CONNECTION, CONTENT_LENGTH, HeaderValue};
 use http::request::Parts;
 use http::uri::Scheme;
 
@@ -195,13 +196,31 @@ impl<A: Application, E: Executor> Inner<A, E> {
     }
 
     /// The hyper response for `response`, with the bookkeeping attached.
+    ///
+    /// hyper frames the response: no body for HEAD, 1xx, 204 and 304 (and
+    /// no `Content-Length` for 204 and 304); `Content-Length` from the body's
+    /// exact size. What it cannot know is the length of the GET when a HEAD
+    /// handler gave an empty body: the body's length then goes into
+    /// `Content-Length` here ([`Response::prepare_for`] does the same, for
+    /// an application that calls it).
     pub(crate) fn finish(
         self: &Arc<Self>,
         response: Response,
+        head_request: bool,
         conn: Option<&Arc<ConnState>>,
         log: Option<LogStart>,
     ) -> http::Response<ResponseStream> {
         let (mut head, body) = response.into_parts();
+        if head_request
+            && !head.headers.contains_key(CONTENT_LENGTH)
+            && !head.status.is_informational()
+            && head.status != StatusCode::NO_CONTENT
+            && head.status != StatusCode::NOT_MODIFIED
+            && let Some(length) = body.length()
+        {
+            head.headers
+                .insert(CONTENT_LENGTH, HeaderValue::from(length));
+        }
         if conn.is_some_and(|conn| conn.draining()) {
             // The server is stopping: this is the connection's last response.
             head.headers

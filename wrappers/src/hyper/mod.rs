@@ -24,6 +24,20 @@
 //! - Timeouts: the head must arrive within `header_read_timeout`, idle
 //!   keep-alive connections close after `keepalive`, a stalled write fails
 //!   after `write_timeout`.
+//! - Strictness hyper lacks: a bare LF as a line end in a request head is a
+//!   `400` (a smuggling vector between a lenient front proxy and a server).
+//! - Graceful stop: a [`Shutdown`] fired makes every connection finish its
+//!   request in progress and answer its next one with `Connection: close`
+//!   (never closing under a client that may be sending a request).
+//!
+//! For a server: accept connections, decide the [`Peer`] (its address,
+//! whether it is a trusted proxy), and drive
+//! [`Gateway::serve_connection`] on a tokio runtime; the [`Executor`] decides
+//! where handlers run (the production server uses its own thread pool, the
+//! development server one handler thread; [`BlockingPool`] and
+//! [`InlineWhenBuffered`] are ready-made). A server that wants its own panic page (a
+//! debugger) wraps the application in a middleware that catches the panic
+//! first; [`call_app`] only catches what is left.
 //!
 //! ```
 //! use carafe_wrappers::hyper::{Gateway, GatewayConfig, Peer};
@@ -71,5 +85,7 @@ pub use response_body::{OnComplete, ResponseStream, Spawner};
 pub use service::AppService;
 pub use shutdown::{Shutdown, ShutdownWatch};
 
+#[cfg(test)]
+mod framing_tests;
 #[cfg(test)]
 mod tests;

@@ -80,20 +80,21 @@ where
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let (head, body) = request.into_parts();
+    let head_request = head.method == http::Method::HEAD;
     if let Some(conn) = conn {
         conn.begin_request();
     }
     let log = inner.observer.as_ref().map(|_| LogStart::new(&head, &peer));
     if check_head && let Err(error) = super::check_head(&head, inner.config.head_limits()) {
         let response = error_response(error.status(), &error.to_string());
-        return Started::Ready(inner.finish(response, conn, log));
+        return Started::Ready(inner.finish(response, head_request, conn, log));
     }
     let plan = plan(&head, &body, &inner.config);
     let work = if matches!(plan, Plan::Empty) {
         let request = inner.build_request(head, Body::empty(), &peer);
         if inner.executor.run_inline(&request) {
             let response = call_app(&inner.app, request);
-            return Started::Ready(inner.finish(response, conn, log));
+            return Started::Ready(inner.finish(response, head_request, conn, log));
         }
         Work::Ready(request)
     } else {
@@ -106,7 +107,7 @@ where
         let (head, body, plan) = match work {
             Work::Ready(request) => {
                 let response = offload(&inner, request, None::<BodyPump<B>>).await;
-                return Ok(inner.finish(response, conn.as_ref(), log));
+                return Ok(inner.finish(response, head_request, conn.as_ref(), log));
             }
             Work::Body(head, body, plan) => (head, body, plan),
         };
@@ -125,7 +126,7 @@ where
                         _ => StatusCode::BAD_REQUEST,
                     };
                     let response = error_response(status, &error.to_string());
-                    return Ok(inner.finish(response, conn.as_ref(), log));
+                    return Ok(inner.finish(response, head_request, conn.as_ref(), log));
                 }
             },
             Plan::Stream(length) => {
@@ -138,7 +139,7 @@ where
             None if inner.executor.run_inline(&request) => call_app(&inner.app, request),
             pump => offload(&inner, request, pump).await,
         };
-        Ok(inner.finish(response, conn.as_ref(), log))
+        Ok(inner.finish(response, head_request, conn.as_ref(), log))
     })
 }
 
