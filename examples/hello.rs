@@ -32,7 +32,7 @@ fn hello(name: String) -> String {
 }
 
 /// The app: every route registered once, by name.
-fn create_app() -> App {
+pub(crate) fn create_app() -> App {
     App::builder().register(index).register(hello).build()
 }
 

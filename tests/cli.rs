@@ -194,6 +194,42 @@ fn check_reports_the_apps_problems_and_panics() {
 }
 
 #[test]
+fn check_loads_every_template_and_names_the_broken_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_owned();
+    std::fs::write(
+        folder.join("base.html"),
+        "<main>{% block body %}{% endblock %}</main>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("page.html"),
+        "{% extends \"base.html\" %}\n{% block body %}\n<p>{{ title | uper }}</p>\n{% endblock %}\n",
+    )
+    .unwrap();
+    let create_app = {
+        let folder = folder.clone();
+        move || carafe::App::builder().template_folder(&folder).try_build()
+    };
+    let (code, out, err) = run_in_process(create_app.clone(), &["check"]);
+    assert_eq!(code, ExitCode::from(1), "{out}{err}");
+    assert!(err.contains("the templates do not load"), "{err}");
+    // The unknown filter, where it is, and the filter that was probably meant.
+    assert!(err.contains("unknown filter `uper`"), "{err}");
+    assert!(err.contains("page.html:3:15"), "{err}");
+    assert!(err.contains("`upper`"), "{err}");
+
+    std::fs::write(
+        folder.join("page.html"),
+        "{% extends \"base.html\" %}\n{% block body %}\n<p>{{ title | upper }}</p>\n{% endblock %}\n",
+    )
+    .unwrap();
+    let (code, out, err) = run_in_process(create_app, &["check"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
+    assert!(out.ends_with("ok\n"), "{out}");
+}
+
+#[test]
 fn check_notes_secrets_read_as_plain_values() {
     #[derive(serde::Deserialize)]
     struct Db {

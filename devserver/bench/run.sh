@@ -7,8 +7,9 @@
 # run.sh's `project-dev` implementation builds `examples/bench` of $PROJECT_DIR and starts
 # it with `dev --no-reload --bind`; this script points PROJECT_DIR at a small shim package
 # whose example `bench` is devserver/examples/devserver_bench.rs (the root package's own
-# examples/bench, with routing and templates, is the App's). Results are printed, not saved
-# into the shared folder (SAVE=0).
+# examples/bench, with routing and templates, is the App's: check.sh's table-route checks fail
+# here, the endpoints measured pass). Results are printed, not saved into the shared folder
+# (SAVE=0).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bench="${BENCH_DIR:-$root/../shared/bench}"
@@ -25,6 +26,8 @@ publish = false
 carafe-devserver = { path = "$root/devserver" }
 carafe-wrappers = { path = "$root/wrappers" }
 serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+http = "1"
 
 [[example]]
 name = "bench"

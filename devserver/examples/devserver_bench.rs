@@ -12,7 +12,7 @@
 //! every request too).
 
 use carafe_devserver::{Options, run_simple};
-use carafe_wrappers::{HttpError, Request, Response};
+use carafe_wrappers::{HttpError, Request, Response, ResponseBody};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -27,9 +27,17 @@ fn app(request: Request) -> Response {
 fn route(request: &Request) -> Result<Response, HttpError> {
     Ok(match request.path_info() {
         "/plaintext" => Response::text("Hello, World!"),
-        "/json" => Response::json(&Message {
-            message: "Hello, World!",
-        }),
+        "/json" => {
+            // SPEC.md: no trailing newline (`Response::json` adds one, as Flask's jsonify).
+            let body = serde_json::to_vec(&Message {
+                message: "Hello, World!",
+            })
+            .map_err(|error| HttpError::internal_server_error().with_source(error))?;
+            Response::new(ResponseBody::Bytes(body.into())).with_header(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            )
+        }
         "/form" => {
             let form = request.form()?;
             let name = form.get("name").map_or("", String::as_str);

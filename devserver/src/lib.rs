@@ -95,9 +95,36 @@
 //! listed), until a build succeeds. An app process that exits on its own or
 //! fails to start gets a page too; the next change rebuilds.
 //!
-//! Restart latency, from the save to the new code answering, not counting
-//! the compiler: see the crate README for the measurements (the target is
-//! under 300 ms).
+//! Which project to rebuild is read from what built the executable, not
+//! from the working folder: `CARGO_MANIFEST_DIR` when `cargo run` set it,
+//! else the sources cargo's dep-info lists for the executable, else the
+//! nearest `Cargo.toml` above the working folder; the first whose
+//! `cargo metadata` has the executable's target (and target folder) wins.
+//! `cargo metadata` and `cargo build` run in the package's folder.
+//!
+//! ## Restart latency
+//!
+//! From the save to the new code answering, not counting the compiler:
+//! **62–72 ms** measured, against a target of 300 ms. It is the 50 ms
+//! debounce plus notify's delay (the change is seen 60–64 ms after the
+//! save) and the new process's start-up (exec, runtime, app factory: 3–8 ms
+//! after the build finished). Four runs on the shared 2-core machine:
+//!
+//! | | run 1 | run 2 | run 3 | run 4 |
+//! |---|---:|---:|---:|---:|
+//! | save → change seen by the supervisor | 62 ms | 64 ms | 60 ms | 64 ms |
+//! | build finished → new process ready | 4 ms | 6 ms | 3 ms | 8 ms |
+//! | **save → new code answering, minus the build** | **64 ms** | **72 ms** | **62 ms** | **72 ms** |
+//! | the build itself (one crate, incremental) | 2.38 s | 2.62 s | 1.65 s | 1.56 s |
+//!
+//! To reproduce: `cargo test -p carafe-devserver --test main
+//! an_edited_handler -- --ignored --nocapture`. The test runs a Carafe App
+//! project under `cargo run`, edits its handler while a client requests
+//! every 5 ms on fresh connections (no refused or failed request allowed),
+//! and prints the time from the save to the new body minus the build time
+//! the supervisor reports; the supervisor's own `Restarted:` line gives the
+//! parts (change seen after the save, build, new process answering after
+//! the build).
 //!
 //! Templates and static files need no restart: static folders are read at
 //! each request, templates reload through the template environment's

@@ -139,6 +139,39 @@ fn an_edited_handler_answers_with_no_refused_connection() {
 
 #[test]
 #[ignore = "slow (builds a Cargo project): run by .ci/run"]
+fn started_from_another_projects_folder_it_rebuilds_its_own_project() {
+    let _lock = lock();
+    let project = Project::new(&main_rs("mine"));
+    // The working folder is another Cargo project with a binary of the
+    // same name; the environment's CARGO_MANIFEST_DIR is this test crate's.
+    // Neither may be taken for the project the executable was built from.
+    let decoy = crate::support::temp_dir();
+    std::fs::write(
+        decoy.path().join("Cargo.toml"),
+        "[package]\nname = \"decoy\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+         [[bin]]\nname = \"reload-demo\"\npath = \"src/main.rs\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    for dir in ["src", "static", "templates"] {
+        std::fs::create_dir_all(decoy.path().join(dir)).unwrap();
+    }
+    std::fs::write(decoy.path().join("src/main.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(decoy.path().join("templates/page.html"), "decoy").unwrap();
+
+    let server = project.run_executable_in(decoy.path());
+    assert_eq!(get(server.address, "/").unwrap().text(), "mine");
+    let log = server.log_text();
+    let manifest = project.path().join("Cargo.toml");
+    assert!(
+        log.contains(&format!("--manifest-path {}", manifest.display())),
+        "the project's own manifest: {log}"
+    );
+    project.write("src/main.rs", &main_rs("mine, edited"));
+    wait_for(&server, "mine, edited", Duration::from_secs(180));
+}
+
+#[test]
+#[ignore = "slow (builds a Cargo project): run by .ci/run"]
 fn a_compile_error_is_shown_in_the_browser_until_fixed() {
     let _lock = lock();
     let project = Project::new(&main_rs("before"));

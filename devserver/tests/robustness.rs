@@ -42,6 +42,48 @@ fn a_huge_content_length_the_handler_ignores() {
 }
 
 #[test]
+fn a_client_that_announces_a_body_and_stops_is_dropped_after_the_read_timeout() {
+    let server = Process::testapp(&[], &[]);
+    // Under the 1 MiB read before the handler: the server reads it while
+    // serving others, and gives up at the minimum rate (240 B/s after 5 s).
+    let mut stalled = TcpStream::connect(server.address).unwrap();
+    stalled
+        .write_all(
+            b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 500000\r\n\r\n0123456789",
+        )
+        .unwrap();
+    let started = Instant::now();
+    for _ in 0..3 {
+        assert_eq!(get(server.address, "/").unwrap().text(), "ok");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "the stalled client held the server: {:?}",
+        started.elapsed()
+    );
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut raw = Vec::new();
+    let _ = stalled.read_to_end(&mut raw);
+    let held = started.elapsed();
+    assert!(
+        held >= Duration::from_secs(4) && held < Duration::from_secs(10),
+        "the connection was closed after {held:?}"
+    );
+    assert!(
+        raw.is_empty() || parse(&raw).status == 408,
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+    assert!(
+        !server.log_text().contains("\"POST /echo HTTP/1.1\" 200"),
+        "the handler never saw a truncated body"
+    );
+    assert_eq!(get(server.address, "/").unwrap().text(), "ok");
+}
+
+#[test]
 fn a_large_slow_body_holds_the_server_no_longer_than_the_rate_limit() {
     let server = Process::testapp(&[], &[]);
     // Above the 1 MiB read before the handler: the handler waits for it.

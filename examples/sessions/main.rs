@@ -26,7 +26,7 @@
 //! sessions, logging out clears the browser's cookie but cannot revoke a
 //! copy of it: keep `permanent_session_lifetime` short where that matters. Rotate the key by
 //! moving the old one to `secret_key_fallbacks`: sessions made with it
-//! are still read. Passwords are hashed with `app.password_method`
+//! are still read. Passwords are hashed with `app.hash_method`
 //! (Werkzeug's default, scrypt; the testing config uses a cheap PBKDF2 so
 //! the tests stay fast).
 

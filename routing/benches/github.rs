@@ -16,7 +16,14 @@
 //!   with `String::replace` (and vs matchit `at`, for scale).
 //!
 //! After the runs it prints the ratios (carafe / peer) from criterion's
-//! estimates.
+//! estimates, then measures the cases again interleaved
+//! (batches of each case in turn, fastest and median batch): on a shared
+//! machine the load moves between criterion's consecutive measurements,
+//! which moves its ratios; the interleaved ratios stay put.
+//!
+//! `CARAFE_BENCH_LOOP=<case>:<n>` runs one case alone, for profilers (see
+//! `profile`); `CARAFE_BENCH_INTERLEAVED=<rounds>` runs the interleaved
+//! measurement alone.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -213,14 +220,162 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-fn estimate(dir: &std::path::Path, group: &str, name: &str) -> Option<f64> {
-    let text =
-        std::fs::read_to_string(dir.join(group).join(name).join("new/estimates.json")).ok()?;
+/// Criterion's mean estimate for a case measured by this run (`since` its
+/// start; a filtered run leaves older estimates of other cases behind).
+fn estimate(
+    dir: &std::path::Path,
+    group: &str,
+    name: &str,
+    since: std::time::SystemTime,
+) -> Option<f64> {
+    let file = dir.join(group).join(name).join("new/estimates.json");
+    if std::fs::metadata(&file).ok()?.modified().ok()? < since {
+        return None;
+    }
+    let text = std::fs::read_to_string(file).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     v["mean"]["point_estimate"].as_f64()
 }
 
+/// `CARAFE_BENCH_LOOP=<case>:<n>`: runs one case's loop `n` times over the
+/// table and exits, without criterion (for `valgrind --tool=callgrind
+/// --toggle-collect=*profile_loop*`, whose instruction counts are stable on
+/// a shared machine). Cases: `hit`, `matchit`, `matchit-at`, `miss`,
+/// `matchit-miss`, `build`, `template`.
+fn profile(spec: &str) {
+    let (case, n) = spec.split_once(':').unwrap_or((spec, "1000"));
+    let n: usize = n.parse().expect("CARAFE_BENCH_LOOP=<case>:<count>");
+    let routes = routes();
+    let map = carafe_map(&routes);
+    let adapter = map.bind("api.github.com").unwrap();
+    let router = matchit_router(&routes);
+    let sum = profile_loop(case, n, &routes, &adapter, &router);
+    println!("{case} x {n} over {} routes: {sum}", routes.len());
+}
+
+#[inline(never)]
+fn profile_loop(
+    case: &str,
+    n: usize,
+    routes: &[Route],
+    adapter: &carafe_routing::MapAdapter<'_>,
+    router: &matchit::Router<usize>,
+) -> usize {
+    // Generic, so each case's loop is compiled on its own (no dynamic call
+    // per route to blur the ratios).
+    fn each(n: usize, routes: &[Route], mut f: impl FnMut(&Route) -> usize) -> usize {
+        let mut sum = 0;
+        for _ in 0..n {
+            for r in routes {
+                sum += f(r);
+            }
+        }
+        sum
+    }
+    match case {
+        "hit" => each(n, routes, |r| {
+            let m = adapter.match_path(black_box(&r.path), &r.method).unwrap();
+            black_box(m.values().len())
+        }),
+        "matchit" => each(n, routes, |r| {
+            let m = router.at(black_box(&r.path)).unwrap();
+            for (k, v) in m.params.iter() {
+                black_box((k, v));
+            }
+            *black_box(m.value)
+        }),
+        "matchit-at" => each(n, routes, |r| {
+            let m = router.at(black_box(&r.path)).unwrap();
+            black_box((m.value, m.params.len())).1
+        }),
+        "miss" => each(n, routes, |r| {
+            usize::from(black_box(
+                adapter.match_path(black_box(&r.miss), &r.method).is_err(),
+            ))
+        }),
+        "matchit-miss" => each(n, routes, |r| {
+            usize::from(black_box(router.at(black_box(&r.miss)).is_err()))
+        }),
+        "build" => each(n, routes, |r| {
+            let mut url = adapter.url_for(r.endpoint.as_str());
+            for (k, v) in &r.params {
+                url = url.value(k.as_str(), Value::from(v.as_str()));
+            }
+            black_box(url.build().unwrap()).len()
+        }),
+        "template" => each(n, routes, |r| black_box(fill_template(black_box(r))).len()),
+        other => panic!("unknown case {other}"),
+    }
+}
+
+/// The same comparisons as criterion's, measured interleaved: `rounds`
+/// rounds, each timing one batch (`batch` passes over the table) of every
+/// case in turn, from a different first case each round. Each case keeps its fastest batch and its median batch:
+/// on a shared machine the load changes between criterion's consecutive
+/// measurements, while here every case sees the same moments.
+fn interleaved(rounds: usize, batch: usize) {
+    let routes = routes();
+    let map = carafe_map(&routes);
+    let adapter = map.bind("api.github.com").unwrap();
+    let router = matchit_router(&routes);
+    let cases = [
+        "hit",
+        "matchit",
+        "matchit-at",
+        "miss",
+        "matchit-miss",
+        "build",
+        "template",
+    ];
+    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); cases.len()];
+    for round in 0..rounds {
+        // Each round starts with another case: no case always runs right
+        // after the one that warmed the caches for it (the paths are shared).
+        for k in 0..cases.len() {
+            let i = (round + k) % cases.len();
+            let start = std::time::Instant::now();
+            black_box(profile_loop(cases[i], batch, &routes, &adapter, &router));
+            times[i].push(start.elapsed().as_secs_f64() * 1e9 / (batch * routes.len()) as f64);
+        }
+    }
+    let stat = |case: &str| {
+        let i = cases.iter().position(|c| *c == case).unwrap();
+        let mut t = times[i].clone();
+        t.sort_by(f64::total_cmp);
+        (t[0], t[t.len() / 2])
+    };
+    println!(
+        "\ninterleaved ({rounds} rounds of {batch} passes; fastest batch, median batch in brackets):"
+    );
+    for (ours, peer) in [
+        ("hit", "matchit"),
+        ("hit", "matchit-at"),
+        ("miss", "matchit-miss"),
+        ("build", "template"),
+    ] {
+        let (a, am) = stat(ours);
+        let (b, bm) = stat(peer);
+        println!(
+            "  {ours:<6} carafe {a:>7.1} ns/route  {peer:<12} {b:>7.1} ns/route  ratio {:.2}x ({:.2}x)",
+            a / b,
+            am / bm
+        );
+    }
+}
+
 fn main() {
+    if let Some(spec) = std::env::var_os("CARAFE_BENCH_LOOP") {
+        profile(&spec.to_string_lossy());
+        return;
+    }
+    if let Some(rounds) = std::env::var_os("CARAFE_BENCH_INTERLEAVED") {
+        let rounds = rounds
+            .to_string_lossy()
+            .parse()
+            .expect("CARAFE_BENCH_INTERLEAVED=<rounds>");
+        interleaved(rounds, 10);
+        return;
+    }
     let dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
@@ -231,6 +386,7 @@ fn main() {
         .measurement_time(Duration::from_secs(2))
         .sample_size(30)
         .configure_from_args();
+    let since = std::time::SystemTime::now();
     bench(&mut c);
     c.final_summary();
 
@@ -242,7 +398,10 @@ fn main() {
         ("miss", "matchit"),
         ("build", "template"),
     ] {
-        match (estimate(&dir, group, "carafe"), estimate(&dir, group, peer)) {
+        match (
+            estimate(&dir, group, "carafe", since),
+            estimate(&dir, group, peer, since),
+        ) {
             (Some(ours), Some(theirs)) => println!(
                 "  {group:<6} carafe {:>7.1} ns/route  {peer:<10} {:>7.1} ns/route  ratio {:.2}x",
                 ours / n,
@@ -253,9 +412,10 @@ fn main() {
         }
     }
     if let (Some(build), Some(hit)) = (
-        estimate(&dir, "build", "carafe"),
-        estimate(&dir, "hit", "matchit"),
+        estimate(&dir, "build", "carafe", since),
+        estimate(&dir, "hit", "matchit", since),
     ) {
         println!("  build  carafe / matchit hit: {:.2}x", build / hit);
     }
+    interleaved(500, 10);
 }

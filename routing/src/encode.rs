@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 /// Bytes written literally in a path segment: RFC 3986 unreserved characters
 /// plus the sub-delimiters, `:` and `@` (what Werkzeug leaves unquoted).
-const fn segment_safe_table() -> [bool; 256] {
+pub(crate) const fn segment_safe_table() -> [bool; 256] {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
@@ -80,24 +80,66 @@ pub(crate) fn canonicalize(path: &str) -> Result<Cow<'_, str>, InvalidUtf8> {
     canonicalize_slow(bytes).map(Cow::Owned)
 }
 
-/// Whether every byte is in [`PLAIN`]; eight table lookups per branch.
+/// Whether every byte is in [`PLAIN`]: eight table lookups per branch,
+/// the tail as an overlapping window (short texts, such as a path
+/// variable's, cost one or two branches).
 #[inline]
-fn is_plain(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let ok = PLAIN[c[0] as usize]
+pub(crate) fn is_plain(bytes: &[u8]) -> bool {
+    fn all8(c: [u8; 8]) -> bool {
+        PLAIN[c[0] as usize]
             & PLAIN[c[1] as usize]
             & PLAIN[c[2] as usize]
             & PLAIN[c[3] as usize]
             & PLAIN[c[4] as usize]
             & PLAIN[c[5] as usize]
             & PLAIN[c[6] as usize]
-            & PLAIN[c[7] as usize];
-        if !ok {
-            return false;
-        }
+            & PLAIN[c[7] as usize]
     }
-    chunks.remainder().iter().all(|&b| PLAIN[b as usize])
+    fn all4(c: [u8; 4]) -> bool {
+        PLAIN[c[0] as usize] & PLAIN[c[1] as usize] & PLAIN[c[2] as usize] & PLAIN[c[3] as usize]
+    }
+    let n = bytes.len();
+    if n >= 8 {
+        let (chunks, tail) = bytes.as_chunks::<8>();
+        for &c in chunks {
+            if !all8(c) {
+                return false;
+            }
+        }
+        tail.is_empty() || bytes.last_chunk::<8>().is_some_and(|&c| all8(c))
+    } else if n >= 4 {
+        let head = bytes.first_chunk::<4>().is_some_and(|&c| all4(c));
+        head & bytes.last_chunk::<4>().is_some_and(|&c| all4(c))
+    } else {
+        bytes.iter().all(|&b| PLAIN[b as usize])
+    }
+}
+
+/// Whether `//` occurs: eight bytes at a time (a miss scans the whole
+/// path for it).
+pub(crate) fn has_double_slash(bytes: &[u8]) -> bool {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const SLASHES: u64 = 0x2F2F_2F2F_2F2F_2F2F;
+    let (words, tail) = bytes.as_chunks::<8>();
+    // Whether the byte before the current word was a slash.
+    let mut carry = false;
+    for w in words {
+        let x = u64::from_le_bytes(*w) ^ SLASHES;
+        // The high bit of exactly the bytes that are `/` (no borrows).
+        let slash = !(((x & LOW7) + LOW7) | x | LOW7);
+        if slash & (slash << 8) != 0 || (carry && slash & 0x80 != 0) {
+            return true;
+        }
+        carry = slash >> 63 != 0;
+    }
+    for &b in tail {
+        let is_slash = b == b'/';
+        if carry && is_slash {
+            return true;
+        }
+        carry = is_slash;
+    }
+    false
 }
 
 #[cold]
@@ -392,6 +434,42 @@ mod tests {
         }
         assert_eq!(canonicalize("/%FF"), Err(InvalidUtf8));
         assert_eq!(canonicalize("/%C3"), Err(InvalidUtf8));
+    }
+
+    #[test]
+    fn finds_double_slashes_anywhere() {
+        // Every pair of positions in texts up to 20 bytes (within a word,
+        // across words, in the tail), with other bytes near `/`: `.`
+        // (0x2E), `0` (0x30), `o` (0x6F), `\xAF`.
+        for len in 0..20 {
+            for i in 0..len {
+                for j in i..len {
+                    for other in [b'.', b'0', b'o', 0xAF] {
+                        let mut bytes = vec![other; len];
+                        bytes[i] = b'/';
+                        bytes[j] = b'/';
+                        let expected = bytes.windows(2).any(|w| w == b"//");
+                        assert_eq!(has_double_slash(&bytes), expected, "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_check_sees_every_byte() {
+        // One bad byte at every position of every length up to 24 (chunks,
+        // overlapping windows and short texts).
+        for len in 0..24 {
+            assert!(is_plain(&vec![b'a'; len]), "{len}");
+            for at in 0..len {
+                for bad in [b'%', b' ', 0x80, b'?'] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = bad;
+                    assert!(!is_plain(&bytes), "{len} {at} {bad}");
+                }
+            }
+        }
     }
 
     #[test]

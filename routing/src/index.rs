@@ -29,10 +29,10 @@ use crate::converter::Converter;
 use crate::encode::decode;
 use crate::map::Map;
 use crate::matcher::{PartsMatch, ReqParts, Trie, match_rule_parts};
-use crate::methods::MethodKey;
+use crate::methods::{ALL_BITS, MethodKey, MethodSet};
 use crate::part::Budget;
 use crate::shape::{
-    Nfa, SegKind, Slot, extract, literal_prefix, overlap, shape, simple_segments, slots_of,
+    Nfa, SegKind, Slot, literal_prefix, overlap, shape, simple_segments, slot_text, slots_of,
     strip_trailing_slash, tried_before,
 };
 use crate::value::Value;
@@ -52,8 +52,10 @@ enum Event {
 #[derive(Debug)]
 struct FastRule {
     id: u32,
-    /// The rule's methods, as a bit set when it has no extension method.
-    methods: FastMethods,
+    /// The standard methods the rule accepts, as [`MethodKey`] bits (all
+    /// of them for a rule without methods); other methods are checked on
+    /// the compiled rule.
+    bits: u16,
     websocket: bool,
     has_defaults: bool,
     /// Alias, `redirect_to` or default redirects to look at after a match.
@@ -63,15 +65,6 @@ struct FastRule {
     var_start: u32,
     var_len: u32,
     preceders: Box<[Event]>,
-}
-
-/// What a fast hit needs of a rule, kept together (one cache line or two
-/// instead of a walk through the compiled rule).
-#[derive(Debug)]
-enum FastMethods {
-    Any,
-    Bits(u16),
-    Other,
 }
 
 #[derive(Debug)]
@@ -84,13 +77,6 @@ struct FastVar {
 
 impl FastRule {
     fn new(id: u32, rule: &CompiledRule, vars: &mut Vec<FastVar>) -> Self {
-        let methods = match &rule.methods {
-            None => FastMethods::Any,
-            Some(set) => match set.as_bits() {
-                Some(bits) => FastMethods::Bits(bits),
-                None => FastMethods::Other,
-            },
-        };
         let var_start = vars.len() as u32;
         vars.extend(
             rule.var_names
@@ -104,7 +90,10 @@ impl FastRule {
         );
         FastRule {
             id,
-            methods,
+            bits: rule
+                .methods
+                .as_ref()
+                .map_or(ALL_BITS, MethodSet::standard_bits),
             websocket: rule.rule.websocket,
             has_defaults: !rule.rule.defaults.is_empty(),
             post: rule.post,
@@ -116,15 +105,30 @@ impl FastRule {
     }
 }
 
-/// What is matched: the domain part, the canonical path (`plain`: without
-/// any `%` escape), the method and the protocol.
+/// What is matched: the domain part, the path (see [`PathForm`]), the
+/// method and the protocol.
 #[derive(Clone, Copy)]
 pub(crate) struct Request<'d, 'p, 'k> {
     pub(crate) domain: &'d str,
     pub(crate) path: &'p str,
-    pub(crate) plain: bool,
+    pub(crate) form: PathForm,
     pub(crate) key: MethodKey<'k>,
     pub(crate) websocket: bool,
+}
+
+/// What is known of a request path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PathForm {
+    /// Canonical, without any `%` escape: variable texts are values as is.
+    Plain,
+    /// Canonical, with escapes: variable texts are percent-decoded.
+    Escaped,
+    /// Not checked (a raw path with one leading slash). A hit is kept only
+    /// if every variable's text is plain: the literal text around the
+    /// variables equals the rule's, which is canonical, so the whole path
+    /// is then canonical and plain. [`Lookup::NotFound`] holds only if the
+    /// caller finds the path plain.
+    Unchecked,
 }
 
 /// A fast hit: the rule, and whether the after-match steps (redirects,
@@ -296,6 +300,11 @@ impl Index {
             let Some(route) = shape(&r.tokens) else {
                 continue;
             };
+            // A hit reads every variable of the shape (an unchecked path
+            // is trusted only when all their texts are plain).
+            if slots_of(&r.tokens).len() != r.var_names.len() {
+                continue;
+            }
             let sid = match shape_ids.get(&route) {
                 Some(&sid) => sid,
                 None => {
@@ -409,7 +418,7 @@ impl Index {
     }
 
     /// A hit the reference matcher would return too, or `None`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lookup<'x>(
         &'x self,
         map: &'x Map,
@@ -419,7 +428,7 @@ impl Index {
         let Request {
             domain,
             path,
-            plain,
+            form,
             key,
             websocket,
         } = *req;
@@ -447,26 +456,16 @@ impl Index {
         };
         let info = di.shapes[*m.value as usize];
         let shape = &di.rules[info.rules as usize..(info.rules + info.n_rules) as usize];
-        // The variables' texts: located by the shape, without asking
+        // The variables' texts are located by the shape, without asking
         // matchit (whose parameter iterator re-validates UTF-8).
-        let mut buf: [&'x str; 8] = [""; 8];
-        let spilled: Vec<&'x str>;
-        let raws: &[&'x str] = if info.n_slots as usize <= buf.len() {
-            let slots = &di.slots[info.slots as usize..(info.slots + info.n_slots) as usize];
-            if extract(path, slots, &mut buf).is_none() {
-                return Lookup::Unsure;
-            }
-            &buf[..slots.len()]
-        } else {
-            spilled = m.params.iter().map(|(_, v)| v).collect();
-            &spilled
-        };
+        let slots = &di.slots[info.slots as usize..(info.slots + info.n_slots) as usize];
+        let key_bit = key.bit();
         let mut dirty = false;
         'rules: for fr in shape {
-            let allowed = match fr.methods {
-                FastMethods::Any => !matches!(key, MethodKey::Nothing),
-                FastMethods::Bits(bits) => matches!(key, MethodKey::Bit(b) if bits & b != 0),
-                FastMethods::Other => map.rules[fr.id as usize].allows(key),
+            let allowed = if key_bit != 0 {
+                fr.bits & key_bit != 0
+            } else {
+                map.rules[fr.id as usize].allows(key)
             };
             if !allowed || fr.websocket != websocket {
                 continue;
@@ -476,23 +475,32 @@ impl Index {
             }
             dirty = true;
             let vars = &di.vars[fr.var_start as usize..(fr.var_start + fr.var_len) as usize];
-            for (var, &raw) in vars.iter().zip(raws) {
-                let text = if plain {
-                    Cow::Borrowed(raw)
-                } else {
-                    match decode(raw) {
-                        Some(text) => text,
-                        None => continue 'rules,
-                    }
+            let mut at = 0;
+            for (var, &slot) in vars.iter().zip(slots) {
+                let Some((raw, plain)) = slot_text(path, slot, &mut at) else {
+                    values.clear();
+                    return Lookup::Unsure;
                 };
-                let value = match &var.conv {
-                    None => Value::Str(text),
-                    Some(conv) => match conv.to_value(text) {
-                        Some(v) => v,
+                let text = match form {
+                    PathForm::Plain => Cow::Borrowed(raw),
+                    PathForm::Unchecked if plain => Cow::Borrowed(raw),
+                    PathForm::Unchecked => {
+                        values.clear();
+                        return Lookup::Unsure;
+                    }
+                    PathForm::Escaped => match decode(raw) {
+                        Some(text) => text,
                         None => continue 'rules,
                     },
                 };
-                values.push(&var.name, value);
+                match (&var.conv, text) {
+                    (None, Cow::Borrowed(text)) => values.push_borrowed(&var.name, text),
+                    (None, text) => values.push(&var.name, Value::Str(text)),
+                    (Some(conv), text) => match conv.to_value(text) {
+                        Some(v) => values.push(&var.name, v),
+                        None => continue 'rules,
+                    },
+                }
             }
             if fr.has_defaults {
                 add_defaults(&map.rules[fr.id as usize], values);
@@ -658,7 +666,7 @@ mod github_table {
             let req = Request {
                 domain: "",
                 path,
-                plain: true,
+                form: super::PathForm::Plain,
                 key,
                 websocket: false,
             };

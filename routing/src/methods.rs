@@ -18,6 +18,8 @@ static STANDARD: [Method; 9] = [
 pub(crate) const OPTIONS_BIT: u16 = 1 << 6;
 pub(crate) const HEAD_BIT: u16 = 1 << 1;
 pub(crate) const GET_BIT: u16 = 1;
+/// Every standard method.
+pub(crate) const ALL_BITS: u16 = (1 << STANDARD.len()) - 1;
 
 #[inline]
 fn bit(method: &Method) -> Option<u16> {
@@ -48,6 +50,15 @@ impl<'a> MethodKey<'a> {
         match bit(method) {
             Some(b) => MethodKey::Bit(b),
             None => MethodKey::Ext(method),
+        }
+    }
+
+    /// The bit of a standard method, 0 for others.
+    #[inline]
+    pub(crate) fn bit(&self) -> u16 {
+        match self {
+            MethodKey::Bit(b) => *b,
+            _ => 0,
         }
     }
 
@@ -105,9 +116,9 @@ impl MethodSet {
         }
     }
 
-    /// The set as a bit mask, if it has no extension method.
-    pub(crate) fn as_bits(&self) -> Option<u16> {
-        self.ext.is_empty().then_some(self.bits)
+    /// The standard methods of the set, as a bit mask.
+    pub(crate) fn standard_bits(&self) -> u16 {
+        self.bits
     }
 
     pub(crate) fn is_empty(&self) -> bool {

@@ -3,82 +3,109 @@
 //! product over canonical path bytes), for the index in `index.rs`.
 
 use crate::compile::Tok;
+use crate::encode::{is_plain, segment_safe_table};
 
-/// Where a variable's text is in a path matching the shape: segment `seg`
-/// (segment 0 is before the leading `/`), minus `prefix` bytes at the start
-/// and `suffix` at the end; or the rest of the path from the segment on.
+/// Where a variable's text is in a path matching the shape: `skip` bytes of
+/// the shape's literal text after the previous variable (or the path's
+/// start), then the variable up to the end of its segment minus `suffix`
+/// literal bytes; or, for a `rest` variable, up to the end of the path
+/// (a `path`-like variable, or a segment variable that ends the shape: a
+/// matchit hit leaves no `/` in it, so its end needs no search).
+///
+/// Only the variables' own bytes are scanned (for the `/` ending their
+/// segment): the literal text between them is known from the shape.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Slot {
-    pub(crate) seg: u32,
-    pub(crate) prefix: u32,
+    pub(crate) skip: u32,
     pub(crate) suffix: u32,
     pub(crate) rest: bool,
 }
 
 /// The slots of a shape's variables, from its tokens.
 pub(crate) fn slots_of(tokens: &[Tok]) -> Vec<Slot> {
-    let mut out = Vec::new();
-    let mut seg = 0u32;
-    let mut offset = 0u32;
-    let mut pending: Option<Slot> = None;
+    let mut out: Vec<Slot> = Vec::new();
+    // Literal bytes since the previous variable, and whether a `/` was
+    // among them (which ends the previous variable's suffix).
+    let mut skip = 0u32;
+    let mut slash_seen = true;
     for tok in tokens {
         match tok {
             Tok::Lit(s) => {
                 for b in s.bytes() {
                     if b == b'/' {
-                        if let Some(slot) = pending.take() {
-                            out.push(slot);
-                        }
-                        seg += 1;
-                        offset = 0;
-                    } else {
-                        if let Some(slot) = &mut pending {
-                            slot.suffix += 1;
-                        }
-                        offset += 1;
+                        slash_seen = true;
+                    } else if !slash_seen && let Some(prev) = out.last_mut() {
+                        prev.suffix += 1;
                     }
+                    skip += 1;
                 }
             }
             Tok::Var { slash } => {
-                if let Some(slot) = pending.take() {
-                    out.push(slot);
-                }
-                pending = Some(Slot {
-                    seg,
-                    prefix: offset,
+                out.push(Slot {
+                    skip,
                     suffix: 0,
                     rest: *slash,
                 });
+                skip = 0;
+                slash_seen = false;
             }
         }
     }
-    out.extend(pending);
+    if let (Some(Tok::Var { .. }), Some(last)) = (tokens.last(), out.last_mut()) {
+        last.rest = true;
+    }
     out
 }
 
-/// The texts of the variables of a path matching a shape, into `out`.
-#[inline]
-pub(crate) fn extract<'x>(path: &'x str, slots: &[Slot], out: &mut [&'x str]) -> Option<()> {
-    let bytes = path.as_bytes();
-    let mut seg = 0u32;
-    let mut start = 0usize;
-    for (slot, dest) in slots.iter().zip(out.iter_mut()) {
-        while seg < slot.seg {
-            start += bytes.get(start..)?.iter().position(|&b| b == b'/')? + 1;
-            seg += 1;
+const SAFE: u8 = 0;
+const SLASH: u8 = 1;
+
+/// Per byte: [`SAFE`] (written literally in a canonical segment), [`SLASH`],
+/// or 2.
+static CLASS: [u8; 256] = {
+    let safe = segment_safe_table();
+    let mut t = [2u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if safe[b] {
+            t[b] = SAFE;
         }
-        let from = start + slot.prefix as usize;
-        *dest = if slot.rest {
-            path.get(from..)?
-        } else {
-            let end = bytes[start..]
-                .iter()
-                .position(|&b| b == b'/')
-                .map_or(bytes.len(), |k| start + k);
-            path.get(from..end.checked_sub(slot.suffix as usize)?)?
-        };
+        b += 1;
     }
-    Some(())
+    t[b'/' as usize] = SLASH;
+    t
+};
+
+/// The text of the variable at `slot`, given where the previous one ended
+/// (`*at`, moved to where this one ends), and whether the text is plain
+/// (no `%` escape, nothing to canonicalize: see `encode::is_plain`).
+/// `None` if the path does not have the shape (never after a matchit hit
+/// on it).
+#[inline]
+pub(crate) fn slot_text<'x>(path: &'x str, slot: Slot, at: &mut usize) -> Option<(&'x str, bool)> {
+    let start = *at + slot.skip as usize;
+    let (end, plain) = if slot.rest {
+        (path.len(), is_plain(path.as_bytes().get(start..)?))
+    } else {
+        // One pass over the segment finds its end and checks its bytes
+        // (variables are short: a byte loop beats word tricks here).
+        let tail = path.as_bytes().get(start..)?;
+        let mut len = tail.len();
+        let mut plain = true;
+        for (i, &b) in tail.iter().enumerate() {
+            match CLASS[b as usize] {
+                SAFE => {}
+                SLASH => {
+                    len = i;
+                    break;
+                }
+                _ => plain = false,
+            }
+        }
+        ((start + len).checked_sub(slot.suffix as usize)?, plain)
+    };
+    *at = end;
+    Some((path.get(start..end)?, plain))
 }
 
 /// The kind of a path segment of a shape, in matchit's priority order.
@@ -306,13 +333,57 @@ mod tests {
             (&[lit("/img-"), SEG, lit(".png")], "/img-7.png", &["7"]),
             (&[lit("/s/"), PATH], "/s/a/b/c", &["a/b/c"]),
             (&[lit("/"), SEG, lit("/"), PATH], "/o/r/e", &["o", "r/e"]),
+            (
+                &[lit("/x-"), SEG, lit(".y/"), SEG, lit("/z/long-segment/")],
+                "/x-ab.cd.y/0123456789abcdef/z/long-segment/",
+                &["ab.cd", "0123456789abcdef"],
+            ),
+            (
+                &[lit("/a/"), SEG],
+                "/a/0123456789abcdef0123",
+                &["0123456789abcdef0123"],
+            ),
         ];
         for (tokens, path, expected) in cases {
-            let slots = slots_of(tokens);
-            let mut out = [""; 8];
-            extract(path, &slots, &mut out).unwrap();
-            assert_eq!(&out[..slots.len()], *expected, "{path}");
+            let mut at = 0;
+            let texts: Vec<&str> = slots_of(tokens)
+                .into_iter()
+                .map(|slot| slot_text(path, slot, &mut at).unwrap().0)
+                .collect();
+            assert_eq!(texts, *expected, "{path}");
         }
+    }
+
+    #[test]
+    fn sees_every_byte_of_a_variable() {
+        // A slash ends a variable followed by more of the shape at every
+        // position; any other byte outside the segment-safe set makes it
+        // not plain, in the middle of a shape or at its end.
+        let middle = slots_of(&[lit("/a/"), SEG, lit("/z")])[0];
+        let end = slots_of(&[lit("/a/"), SEG])[0];
+        assert!(!middle.rest && end.rest);
+        for len in 1..20 {
+            for at in 0..len {
+                let mut path = "/a/".to_owned() + &"x".repeat(len);
+                path.replace_range(3 + at..4 + at, "/");
+                let (text, plain) = slot_text(&path, middle, &mut 0).unwrap();
+                assert_eq!((text, plain), (&path[3..3 + at], true), "{path}");
+                for bad in ["%", " ", "?", "é"] {
+                    let mut path = "/a/".to_owned() + &"x".repeat(len);
+                    path.replace_range(3 + at..4 + at, bad);
+                    for slot in [middle, end] {
+                        let (text, plain) = slot_text(&path, slot, &mut 0).unwrap();
+                        assert_eq!((text, plain), (&path[3..], false), "{path}");
+                    }
+                }
+            }
+        }
+        let rest = slots_of(&[lit("/s/"), PATH])[0];
+        assert_eq!(slot_text("/s/a/b", rest, &mut 0), Some(("a/b", true)));
+        assert_eq!(
+            slot_text("/s/a%20/b", rest, &mut 0),
+            Some(("a%20/b", false))
+        );
     }
 
     #[test]

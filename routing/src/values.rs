@@ -1,7 +1,10 @@
 //! `Values`: the named values of a match, in rule order then defaults.
-//! Up to three values live inline (no allocation on the common match).
+//! Up to three values that hold nothing to free (borrowed text, numbers)
+//! live inline: no allocation and no drop code on the common match.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::mem::ManuallyDrop;
 
 use crate::value::{FromValue, Value, ValueError};
 
@@ -9,13 +12,22 @@ const INLINE: usize = 3;
 
 type Entry<'a> = (&'a str, Value<'a>);
 
-/// Up to [`INLINE`] entries in place (the first `len` are `Some`), or a
-/// vector.
+/// Up to [`INLINE`] entries in place (the `Some` ones first), or a vector.
+/// No separate length: a `Match` then fits in 128 bytes, which callers
+/// move without a call to `memcpy`.
+///
+/// Inline entries hold nothing to free ([`Value::holds_nothing_to_free`]);
+/// a value that does moves the entries to the vector. The array is then
+/// never dropped: the generated drop code would call out of line for each
+/// entry (`Value` is recursive through `List`), which costs a match more
+/// than building its values.
 #[derive(Clone)]
 enum Storage<'a> {
-    Inline(u8, [Option<Entry<'a>>; INLINE]),
+    Inline(ManuallyDrop<[Option<Entry<'a>>; INLINE]>),
     Heap(Vec<Entry<'a>>),
 }
+
+const EMPTY: ManuallyDrop<[Option<Entry<'static>>; INLINE]> = ManuallyDrop::new([None, None, None]);
 
 /// The values of a match: the rule's variables in rule order (host or
 /// subdomain variables first), then the rule's defaults.
@@ -63,7 +75,7 @@ impl<'a> Values<'a> {
     /// ```
     pub fn new() -> Self {
         Values {
-            storage: Storage::Inline(0, [None, None, None]),
+            storage: Storage::Inline(ManuallyDrop::new([None, None, None])),
         }
     }
 
@@ -79,7 +91,7 @@ impl<'a> Values<'a> {
 
     fn entries(&self) -> Entries<'_, 'a> {
         match &self.storage {
-            Storage::Inline(len, items) => Entries::Inline(items[..usize::from(*len)].iter()),
+            Storage::Inline(items) => Entries::Inline(items.iter()),
             Storage::Heap(v) => Entries::Heap(v.iter()),
         }
     }
@@ -155,9 +167,8 @@ impl<'a> Values<'a> {
     pub fn remove(&mut self, name: &str) -> Option<Value<'a>> {
         let i = self.entries().position(|(k, _)| *k == name)?;
         match &mut self.storage {
-            Storage::Inline(len, items) => {
+            Storage::Inline(items) => {
                 items[i..].rotate_left(1);
-                *len -= 1;
                 items[INLINE - 1].take().map(|(_, v)| v)
             }
             Storage::Heap(v) => Some(v.remove(i).1),
@@ -189,43 +200,69 @@ impl<'a> Values<'a> {
     /// assert_eq!((v.len(), v.get("a")), (1, Some(&Value::Int(2))));
     /// ```
     pub fn insert(&mut self, name: &'a str, value: Value<'a>) {
-        let slot = match &mut self.storage {
-            Storage::Inline(_, items) => items.iter_mut().flatten().find(|(k, _)| *k == name),
-            Storage::Heap(v) => v.iter_mut().find(|(k, _)| *k == name),
+        let Some(i) = self.entries().position(|(k, _)| *k == name) else {
+            return self.push(name, value);
         };
-        match slot {
-            Some(slot) => slot.1 = value,
-            None => self.push(name, value),
+        if !value.holds_nothing_to_free() {
+            self.spill();
+        }
+        match &mut self.storage {
+            Storage::Inline(items) => items[i] = Some((name, value)),
+            Storage::Heap(v) => v[i].1 = value,
         }
     }
 
     /// Removes every value.
     pub(crate) fn clear(&mut self) {
         match &mut self.storage {
-            Storage::Inline(len, items) => {
-                *items = [None, None, None];
-                *len = 0;
-            }
+            Storage::Inline(items) => *items = EMPTY,
             Storage::Heap(v) => v.clear(),
         }
     }
 
     #[inline]
     pub(crate) fn push(&mut self, name: &'a str, value: Value<'a>) {
-        match &mut self.storage {
-            Storage::Inline(len, items) => match items.get_mut(usize::from(*len)) {
-                Some(slot) => {
-                    *slot = Some((name, value));
-                    *len += 1;
-                }
-                None => {
-                    let mut v = Vec::with_capacity(INLINE * 2);
-                    v.extend(items.iter_mut().filter_map(Option::take));
-                    v.push((name, value));
-                    self.storage = Storage::Heap(v);
-                }
-            },
-            Storage::Heap(v) => v.push((name, value)),
+        if let Storage::Inline(items) = &mut self.storage
+            && value.holds_nothing_to_free()
+        {
+            let free = items.iter().position(Option::is_none).unwrap_or(INLINE);
+            if let Some(slot @ None) = items.get_mut(free) {
+                *slot = Some((name, value));
+                return;
+            }
+        }
+        self.push_spilled(name, value);
+    }
+
+    /// [`push`](Self::push) of borrowed text (known to free nothing).
+    #[inline]
+    pub(crate) fn push_borrowed(&mut self, name: &'a str, text: &'a str) {
+        if let Storage::Inline(items) = &mut self.storage {
+            let free = items.iter().position(Option::is_none).unwrap_or(INLINE);
+            if let Some(slot @ None) = items.get_mut(free) {
+                *slot = Some((name, Value::Str(Cow::Borrowed(text))));
+                return;
+            }
+        }
+        self.push_spilled(name, Value::Str(Cow::Borrowed(text)));
+    }
+
+    /// [`push`](Self::push) past the inline entries, or of a value that
+    /// holds something to free.
+    #[inline(never)]
+    fn push_spilled(&mut self, name: &'a str, value: Value<'a>) {
+        self.spill();
+        if let Storage::Heap(v) = &mut self.storage {
+            v.push((name, value));
+        }
+    }
+
+    /// Moves inline entries to the vector.
+    fn spill(&mut self) {
+        if let Storage::Inline(items) = &mut self.storage {
+            let mut v = Vec::with_capacity(INLINE * 2);
+            v.extend(items.iter_mut().filter_map(Option::take));
+            self.storage = Storage::Heap(v);
         }
     }
 
@@ -238,7 +275,7 @@ impl<'a> Values<'a> {
     /// ```
     pub fn len(&self) -> usize {
         match &self.storage {
-            Storage::Inline(len, _) => usize::from(*len),
+            Storage::Inline(items) => items.iter().filter(|e| e.is_some()).count(),
             Storage::Heap(v) => v.len(),
         }
     }
@@ -338,7 +375,9 @@ impl<'a> IntoIterator for Values<'a> {
     fn into_iter(self) -> IntoIter<'a> {
         IntoIter {
             inner: match self.storage {
-                Storage::Inline(_, items) => IntoIterInner::Inline(items.into_iter().flatten()),
+                Storage::Inline(items) => {
+                    IntoIterInner::Inline(ManuallyDrop::into_inner(items).into_iter().flatten())
+                }
                 Storage::Heap(v) => IntoIterInner::Heap(v.into_iter()),
             },
         }
@@ -355,7 +394,53 @@ impl fmt::Debug for Values<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+
+    #[test]
+    fn a_match_fits_in_128_bytes() {
+        assert!(std::mem::size_of::<crate::Match<'_>>() <= 128);
+    }
+
+    #[test]
+    fn values_holding_memory_are_freed() {
+        // Only values that free nothing stay inline (the array is never
+        // dropped): an `Arc` inside a value shows whether it was dropped,
+        // whether it was pushed, inserted over an inline value, or left in
+        // a partly consumed iterator.
+        let data = Arc::new(7u8);
+        let custom = || Value::Custom(data.clone());
+        {
+            let mut v = Values::new();
+            v.push("a", Value::Int(1));
+            v.push("b", custom());
+            v.insert("a", custom());
+            v.push("c", Value::Str(Cow::Owned("x".into())));
+            assert_eq!(Arc::strong_count(&data), 3);
+            assert_eq!(v.len(), 3);
+            assert_eq!(
+                v.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+                ["a", "b", "c"]
+            );
+        }
+        assert_eq!(Arc::strong_count(&data), 1);
+        let mut v = Values::new();
+        v.push("a", Value::Int(1));
+        v.insert("a", custom());
+        let mut it = v.clone().into_iter();
+        assert_eq!(it.next().map(|(k, _)| k), Some("a"));
+        drop((v, it));
+        assert_eq!(Arc::strong_count(&data), 1);
+        // Borrowed text and numbers stay inline.
+        let mut v = Values::new();
+        v.push("s", Value::from("x"));
+        v.push("n", Value::Int(2));
+        assert!(matches!(v.storage, Storage::Inline(_)));
+        v.insert("n", Value::Str(Cow::Owned("y".into())));
+        assert!(matches!(v.storage, Storage::Heap(_)));
+        assert_eq!(v.get("n"), Some(&Value::from("y")));
+    }
 
     #[test]
     fn spills_to_the_heap_and_keeps_order() {

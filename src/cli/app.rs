@@ -70,9 +70,9 @@ impl CliApp for crate::App {
                 folder.display()
             ));
         }
-        // INTEGRATION POINT (templates, issue 6 point 7): once the App holds
-        // a template environment, report here every template that does not
-        // load (the environment's error names the file and line).
+        // Templates need no check here: the App loads every one when it is
+        // built, so a broken template already fails the factory, and `check`
+        // reports the environment's error (file, line, column, snippet).
         problems
     }
 }

@@ -606,3 +606,31 @@ fn routes_and_check_run_through_the_command_line() {
         "{stderr}"
     );
 }
+
+/// The contract's "nothing else from the working directory": a `config/`
+/// (the CLI's default configuration directory) and a `templates/` beside
+/// `static/` are not read, however broken they are.
+#[test]
+fn nothing_but_static_is_read_from_the_working_directory() {
+    let dir = fixtures();
+    std::fs::create_dir(dir.path().join("config")).unwrap();
+    for file in ["base.yaml", "production.yaml", "logging.yaml"] {
+        std::fs::write(dir.path().join("config").join(file), "not: [valid yaml\n").unwrap();
+    }
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates/broken.html"), "{% if %}").unwrap();
+    let output = super::support::run_example("corpus", &["check"], Some(dir.path()), &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Its own configuration directory: no settings files, logging.yaml.
+    assert!(
+        stdout.contains("config: no files, defaults"),
+        "its own config: {stdout}"
+    );
+    assert!(stdout.contains("logging: warn (Text)"), "{stdout}");
+    assert!(!stdout.contains(dir.path().to_str().unwrap()), "{stdout}");
+}

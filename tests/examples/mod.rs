@@ -6,6 +6,8 @@ pub(crate) mod support;
 mod blueprints;
 mod corpus;
 mod forms;
+mod hello;
 mod json_api;
 mod sessions;
 mod templates;
+mod todo;

@@ -23,10 +23,7 @@ fn config(database: &Path) -> Config<app::AuthSettings> {
         .env([("CARAFE_APP__DATABASE", database.to_str().unwrap())])
         .load()
         .unwrap();
-    assert_eq!(
-        config.app.password_method, "pbkdf2:sha256:1000",
-        "testing.yaml"
-    );
+    assert_eq!(config.app.hash_method, "pbkdf2:sha256:1000", "testing.yaml");
     config
 }
 
@@ -379,6 +376,32 @@ fn sessions_survive_a_key_rotation() {
 }
 
 #[test]
+fn workers_opening_a_new_database_at_once_all_succeed() {
+    // What the production server's workers do right after fork: each opens
+    // (and creates) the users table. One failing stops the server.
+    for round in 0..100 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.sqlite3");
+        let start = std::sync::Barrier::new(8);
+        std::thread::scope(|scope| {
+            let openers: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        app::Users::open(&path, carafe::wrappers::PasswordMethod::default())
+                            .map(|_| ())
+                            .map_err(|error| error.to_string())
+                    })
+                })
+                .collect();
+            for opener in openers {
+                assert_eq!(opener.join().unwrap(), Ok(()), "round {round}");
+            }
+        });
+    }
+}
+
+#[test]
 fn routes_and_check_run_through_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("users.sqlite3");
@@ -393,12 +416,12 @@ fn routes_and_check_run_through_the_command_line() {
     assert!(stdout.contains("routes: 8 rules, 8 endpoints"), "{stdout}");
     let env = [
         ("CARAFE_APP__DATABASE", database.to_str().unwrap()),
-        ("CARAFE_APP__PASSWORD_METHOD", "md5"),
+        ("CARAFE_APP__HASH_METHOD", "md5"),
     ];
     let output = super::support::run_example("sessions", &["check"], None, &env);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("app.password_method"), "{stderr}");
+    assert!(stderr.contains("app.hash_method"), "{stderr}");
 }
 
 /// Over real sockets with two worker processes: a user registered through
@@ -438,7 +461,7 @@ fn serves_under_both_servers_sharing_sessions_across_workers() {
     std::fs::write(
         config.join("base.yaml"),
         format!(
-            "secret_key: a key shared by every worker\napp:\n  password_method: \"pbkdf2:sha256:1000\"\n  database: {}\n",
+            "secret_key: a key shared by every worker\napp:\n  hash_method: \"pbkdf2:sha256:1000\"\n  database: {}\n",
             dir.path().join("users.sqlite3").display()
         ),
     )

@@ -115,14 +115,28 @@ pub(crate) fn http_get(
     path: &str,
     headers: &[(&str, &str)],
 ) -> std::io::Result<RawResponse> {
+    http_request(port, "GET", path, headers, b"")
+}
+
+/// `method path` with header lines and `body` (sent as is: the headers
+/// describe it), read as [`http_get`] reads.
+fn http_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<RawResponse> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
     request.push_str("\r\n");
     stream.write_all(request.as_bytes())?;
+    stream.write_all(body)?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -142,6 +156,23 @@ pub(crate) fn http_get(
         headers,
         body: body.to_owned(),
     })
+}
+
+/// `POST path` with an `application/x-www-form-urlencoded` `form` and
+/// extra header lines on `127.0.0.1:port`, read as [`http_get`] reads.
+pub(crate) fn http_post_form(
+    port: u16,
+    path: &str,
+    form: &str,
+    headers: &[(&str, &str)],
+) -> std::io::Result<RawResponse> {
+    let length = form.len().to_string();
+    let mut all = vec![
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Content-Length", &*length),
+    ];
+    all.extend_from_slice(headers);
+    http_request(port, "POST", path, &all, form.as_bytes())
 }
 
 /// An example serving on 127.0.0.1, stopped (SIGTERM, then SIGKILL) when

@@ -97,6 +97,7 @@ struct ArtifactTarget {
 /// processes, so no other child inherits a descriptor meant for one).
 pub(crate) fn spawn(spec: &BuildSpec, color: bool) -> std::io::Result<Child> {
     Command::new(cargo())
+        .current_dir(spec.package_dir())
         .args(spec.cargo_args())
         .args([
             "--message-format",

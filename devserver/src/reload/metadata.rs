@@ -77,12 +77,19 @@ pub(crate) fn cargo() -> PathBuf {
 }
 
 impl Metadata {
-    /// Runs `cargo metadata` for `manifest`.
+    /// Runs `cargo metadata` for `manifest`, in the manifest's folder (so
+    /// that project's `.cargo/config.toml` applies, not the working
+    /// folder's).
     pub(crate) fn load(manifest: &Path) -> Result<Metadata, Error> {
+        let manifest = std::path::absolute(manifest).unwrap_or_else(|_| manifest.to_path_buf());
         let mut command = Command::new(cargo());
         command
             .args(["metadata", "--format-version", "1", "--manifest-path"])
-            .arg(manifest);
+            .arg(&manifest)
+            .stdin(std::process::Stdio::null());
+        if let Some(dir) = manifest.parent().filter(|dir| dir.is_dir()) {
+            command.current_dir(dir);
+        }
         let line = format!(
             "cargo metadata --format-version 1 --manifest-path {}",
             manifest.display()

@@ -8,6 +8,7 @@ pub(crate) mod child;
 mod error_page;
 mod fnmatch;
 mod inherit;
+mod locate;
 mod metadata;
 pub(crate) mod spec;
 mod state;

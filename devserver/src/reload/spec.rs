@@ -8,7 +8,8 @@
 //!   `release`, any other folder is a custom profile) and whether it is a
 //!   binary or an example (`.../examples/NAME`);
 //! - `cargo metadata` gives the package that has a binary or example of that
-//!   name (the one in `CARGO_MANIFEST_DIR`, which `cargo run` sets, first);
+//!   name (which project to ask: see `locate.rs`; the package in
+//!   `CARGO_MANIFEST_DIR`, which `cargo run` sets, first);
 //! - the features: cargo's fingerprint of that very file (the executable is a
 //!   hard link of `deps/NAME-HASH`, whose fingerprint records the features it
 //!   was built with). If that cannot be read, the package's default features
@@ -202,6 +203,25 @@ impl BuildSpec {
         args
     }
 
+    /// This spec with its manifest and target folder as absolute paths
+    /// (cargo runs in the package's folder, not in the working folder).
+    pub(crate) fn absolute(mut self) -> Self {
+        fn absolute(path: &Path) -> PathBuf {
+            std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        self.manifest_path = absolute(&self.manifest_path);
+        self.target_dir = self.target_dir.as_deref().map(absolute);
+        self
+    }
+
+    /// The folder cargo runs in: the package's.
+    pub(crate) fn package_dir(&self) -> &Path {
+        self.manifest_path
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    }
+
     /// The command line, for messages.
     pub(crate) fn command_line(&self) -> String {
         let mut line = "cargo".to_owned();
@@ -224,9 +244,14 @@ impl BuildSpec {
             reason: format!("the path of the running executable is unknown: {error}"),
         })?;
         let layout = Layout::parse(&exe)?;
-        let manifest = manifest_hint(&layout);
-        let metadata = super::metadata::Metadata::load(&manifest)?;
-        let preferred = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+        let clues = super::locate::Clues::of_process(&exe);
+        let candidates = clues.candidates(&layout, Path::is_file);
+        let (manifest, metadata) =
+            super::locate::choose(&candidates, &layout, super::metadata::Metadata::load)?;
+        let preferred = clues
+            .manifest_dir
+            .clone()
+            .or_else(|| manifest.parent().map(Path::to_path_buf));
         let (package, _) = metadata
             .find_target(&layout.target, preferred.as_deref())
             .ok_or_else(|| Error::Build {
@@ -352,29 +377,6 @@ impl Layout {
     }
 }
 
-/// The manifest `cargo metadata` starts from: cargo run's
-/// `CARGO_MANIFEST_PATH` / `CARGO_MANIFEST_DIR`, else the nearest
-/// `Cargo.toml` above the working folder, else above the target folder.
-fn manifest_hint(layout: &Layout) -> PathBuf {
-    if let Some(path) = std::env::var_os("CARGO_MANIFEST_PATH") {
-        return PathBuf::from(path);
-    }
-    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
-        return Path::new(&dir).join("Cargo.toml");
-    }
-    let upward = |start: &Path| {
-        start
-            .ancestors()
-            .map(|dir| dir.join("Cargo.toml"))
-            .find(|manifest| manifest.is_file())
-    };
-    std::env::current_dir()
-        .ok()
-        .and_then(|dir| upward(&dir))
-        .or_else(|| layout.target_dir.parent().and_then(upward))
-        .unwrap_or_else(|| PathBuf::from("Cargo.toml"))
-}
-
 /// The features the executable was built with, from cargo's fingerprint.
 fn fingerprint_features(layout: &Layout, package: &str, exe: &Path) -> Option<Vec<String>> {
     use std::os::unix::fs::MetadataExt;
@@ -483,6 +485,20 @@ mod tests {
             ["default", "postgres"]
         );
         assert_eq!(parse_fingerprint_features("{}"), None);
+    }
+
+    #[test]
+    fn cargo_runs_in_the_package_folder_with_absolute_paths() {
+        let cwd = std::env::current_dir().unwrap();
+        let spec = BuildSpec::new("app/Cargo.toml", "app", BuildTarget::Bin("app".into()))
+            .with_target_dir(Some("out".into()));
+        assert_eq!(spec.package_dir(), Path::new("app"));
+        let spec = spec.absolute();
+        assert_eq!(spec.manifest_path(), cwd.join("app/Cargo.toml"));
+        assert_eq!(spec.package_dir(), cwd.join("app"));
+        assert_eq!(spec.target_dir(), Some(cwd.join("out").as_path()));
+        let bare = BuildSpec::new("Cargo.toml", "app", BuildTarget::Bin("app".into()));
+        assert_eq!(bare.package_dir(), Path::new("."));
     }
 
     #[test]

@@ -54,7 +54,8 @@ impl Plan {
         let spec = match options.build() {
             Some(spec) => spec.clone(),
             None => BuildSpec::detect()?,
-        };
+        }
+        .absolute();
         let metadata = Metadata::load(spec.manifest_path())?;
         let (root, target) = metadata
             .find_target(spec.target(), spec.manifest_path().parent())
@@ -302,6 +303,10 @@ impl Driver<'_> {
             Event::Built(report) => {
                 self.build = None;
                 self.built_at = Some((Instant::now(), report.duration));
+                if !report.success {
+                    // The timing of a restart starts at the change that led to it.
+                    self.changed_at = None;
+                }
             }
             Event::Exited(id, _) => {
                 self.children.remove(id);

@@ -321,6 +321,62 @@ mod tests {
     }
 
     #[test]
+    fn built_from_metadata_and_options() {
+        let json = r#"{
+          "packages": [
+            {"name": "app", "id": "app", "manifest_path": "/w/app/Cargo.toml", "source": null,
+             "targets": [{"name": "app", "kind": ["bin"], "src_path": "/w/app/src/main.rs"},
+                         {"name": "build-script-build", "kind": ["custom-build"], "src_path": "/w/app/build.rs"}]},
+            {"name": "util", "id": "util", "manifest_path": "/w/util/Cargo.toml", "source": null,
+             "targets": [{"name": "util", "kind": ["lib"], "src_path": "/w/util/src/lib.rs"}]},
+            {"name": "unused", "id": "unused", "manifest_path": "/w/unused/Cargo.toml", "source": null,
+             "targets": [{"name": "unused", "kind": ["lib"], "src_path": "/w/unused/src/lib.rs"}]},
+            {"name": "serde", "id": "serde", "manifest_path": "/r/serde/Cargo.toml", "source": "registry+x",
+             "targets": [{"name": "serde", "kind": ["lib"], "src_path": "/r/serde/src/lib.rs"}]}
+          ],
+          "resolve": {"nodes": [
+            {"id": "app", "deps": [{"pkg": "util", "dep_kinds": [{"kind": null}]},
+                                   {"pkg": "serde", "dep_kinds": [{"kind": null}]}]},
+            {"id": "util", "deps": []}, {"id": "unused", "deps": []}, {"id": "serde", "deps": []}
+          ]},
+          "workspace_root": "/w", "target_directory": "/w/target"
+        }"#;
+        let metadata = Metadata::parse(json.as_bytes()).unwrap();
+        let root = &metadata.packages[0];
+        let spec = BuildSpec::new(
+            "/w/app/Cargo.toml",
+            "app",
+            crate::BuildTarget::Bin("app".into()),
+        );
+        let options = Options::default()
+            .with_extra_files(["/w/app/settings.toml"])
+            .with_exclude_patterns(["*/generated/*"])
+            .with_static_files("/static", "/w/app/src/assets");
+        let set = WatchSet::new(&metadata, root, &spec, &options);
+        for relevant in [
+            "/w/app/src/main.rs",
+            "/w/app/build.rs",
+            "/w/app/Cargo.toml",
+            "/w/util/src/lib.rs",
+            "/w/util/Cargo.toml",
+            "/w/Cargo.toml",
+            "/w/Cargo.lock",
+            "/w/app/settings.toml",
+        ] {
+            assert!(set.is_relevant(Path::new(relevant)), "{relevant}");
+        }
+        for ignored in [
+            "/w/unused/src/lib.rs",
+            "/r/serde/src/lib.rs",
+            "/w/util/src/generated/schema.rs",
+            "/w/app/src/assets/app.rs",
+            "/w/app/other.toml",
+        ] {
+            assert!(!set.is_relevant(Path::new(ignored)), "{ignored}");
+        }
+    }
+
+    #[test]
     fn dep_info_files_count_even_outside_src() {
         let mut set = set();
         set.add_dep_info(

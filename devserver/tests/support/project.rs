@@ -166,6 +166,24 @@ carafe-devserver = {{ path = {:?} }}
         );
     }
 
+    /// The built executable started directly (not by `cargo run`) with the
+    /// working folder `cwd`, the environment of this test process (whose
+    /// `CARGO_MANIFEST_DIR` names this crate, not the project); waits
+    /// until something answers.
+    pub(crate) fn run_executable_in(&self, cwd: &Path) -> Process {
+        self.build(&[]);
+        let address: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let mut command = Command::new(target_dir().join("debug/reload-demo"));
+        command
+            .arg(address.to_string())
+            .current_dir(cwd)
+            .env("CARGO", cargo())
+            .env("CARGO_TARGET_DIR", target_dir());
+        let process = Process::spawn(command, address);
+        process.wait_ready(Duration::from_secs(120));
+        process
+    }
+
     /// `cargo run ARGS -- 127.0.0.1:PORT` in its own process group; waits
     /// until something answers.
     pub(crate) fn run(&self, args: &[&str]) -> Process {

@@ -5,7 +5,7 @@ mod auth;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use carafe::cli::BoxError;
 use carafe::config::Config;
@@ -13,7 +13,7 @@ use carafe::extract::FromRequestParts;
 use carafe::prelude::*;
 use carafe::render_template;
 use carafe::wrappers::{PasswordMethod, generate_password_hash_with};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, ErrorCode, OptionalExtension};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -22,7 +22,7 @@ use serde_json::json;
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuthSettings {
     /// How new passwords are hashed (Werkzeug's method syntax).
-    pub(crate) password_method: String,
+    pub(crate) hash_method: String,
     /// The SQLite file of the users; unset, one in the system's temporary
     /// directory.
     #[serde(default)]
@@ -53,23 +53,51 @@ pub(crate) struct Users {
 
 impl Users {
     /// Opens (and creates) the users table in `path`.
+    ///
+    /// Every worker of the production server does this at the same moment
+    /// on a database that may not exist yet. SQLite answers "busy" at once,
+    /// without waiting, to some of them (the switch to WAL and a schema
+    /// change need the whole file; two processes upgrading their read locks
+    /// would deadlock), so a busy database is retried for a while: a worker
+    /// that failed to boot because its neighbour was creating the table
+    /// would stop the server.
     pub(crate) fn open(path: &Path, method: PasswordMethod) -> rusqlite::Result<Self> {
-        let db = Connection::open(path)?;
-        // Several processes write: wait for each other's locks, and let
-        // readers read while one writes.
-        db.busy_timeout(Duration::from_secs(5))?;
-        db.pragma_update(None, "journal_mode", "WAL")?;
-        db.execute_batch(
-            "CREATE TABLE IF NOT EXISTS users (
-                name TEXT PRIMARY KEY,
-                password_hash TEXT NOT NULL
-            )",
-        )?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let db = loop {
+            match Self::connect(path) {
+                Err(error)
+                    if error.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                        && Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                result => break result?,
+            }
+        };
         Ok(Users {
             db: Mutex::new(db),
             method,
             dummy: OnceLock::new(),
         })
+    }
+
+    fn connect(path: &Path) -> rusqlite::Result<Connection> {
+        let db = Connection::open(path)?;
+        // Several processes write: wait for each other's locks, and let
+        // readers read while one writes.
+        db.busy_timeout(Duration::from_secs(5))?;
+        db.pragma_update(None, "journal_mode", "WAL")?;
+        // IMMEDIATE takes the write lock first, so the busy timeout applies
+        // (no read lock to upgrade).
+        db.execute_batch(
+            "BEGIN IMMEDIATE;
+             CREATE TABLE IF NOT EXISTS users (
+                name TEXT PRIMARY KEY,
+                password_hash TEXT NOT NULL
+             );
+             COMMIT;",
+        )?;
+        Ok(db)
     }
 
     fn db(&self) -> MutexGuard<'_, Connection> {
@@ -154,9 +182,9 @@ fn index(
 pub(crate) fn build_app(config: &Config<AuthSettings>) -> Result<App, BoxError> {
     let method: PasswordMethod = config
         .app
-        .password_method
+        .hash_method
         .parse()
-        .map_err(|error| format!("app.password_method: {error}"))?;
+        .map_err(|error| format!("app.hash_method: {error}"))?;
     let database = config
         .app
         .database

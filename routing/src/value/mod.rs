@@ -1,9 +1,14 @@
 //! Typed values: what converters produce when matching and take when building.
 
+mod from_value;
+mod uuid;
+
+pub use from_value::FromValue;
+pub use uuid::{InvalidUuid, Uuid};
+
 use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
 /// A converted URL value: what a converter produced from a path segment, a
@@ -195,6 +200,19 @@ impl<'a> Value<'a> {
             Value::Custom(c) => c.downcast_ref::<T>(),
             _ => None,
         }
+    }
+
+    /// Whether dropping the value frees nothing (borrowed text, numbers).
+    #[inline]
+    pub(crate) fn holds_nothing_to_free(&self) -> bool {
+        matches!(
+            self,
+            Value::Str(Cow::Borrowed(_))
+                | Value::Int(_)
+                | Value::Float(_)
+                | Value::Bool(_)
+                | Value::Uuid(_)
+        )
     }
 
     /// Copies borrowed text so the value no longer borrows the request.
@@ -437,288 +455,6 @@ impl fmt::Display for ValueError {
 }
 
 impl std::error::Error for ValueError {}
-
-/// Conversion from a [`Value`] to a Rust type: how a handler parameter
-/// `id: u32` receives the value of `<int:id>`.
-///
-/// Built in: `String`, all integer types (range-checked), `f64`/`f32`
-/// (integers widen), `bool`, [`Uuid`], `Value<'static>`, `Vec<T>` (from a
-/// list, or one value) and `Option<T>`. `String` accepts every scalar kind
-/// (its text); the other types accept only their kind.
-///
-/// # Examples
-///
-/// ```
-/// use carafe_routing::{FromValue, Value, ValueKind};
-///
-/// struct Slug(String);
-/// impl FromValue for Slug {
-///     const ACCEPTS: &'static [ValueKind] = &[ValueKind::Str];
-///     fn from_value(value: &Value<'_>) -> Result<Self, carafe_routing::ValueError> {
-///         String::from_value(value).map(Slug)
-///     }
-/// }
-/// assert_eq!(Slug::from_value(&Value::from("a-b")).unwrap().0, "a-b");
-/// ```
-pub trait FromValue: Sized {
-    /// The value kinds this type can be converted from; `carafe-macros`
-    /// checks a handler parameter's type against its converter with it.
-    const ACCEPTS: &'static [ValueKind];
-
-    /// Converts a borrowed value.
-    fn from_value(value: &Value<'_>) -> Result<Self, ValueError>;
-
-    /// Converts an owned value (avoids a copy for `String`).
-    fn from_owned_value(value: Value<'_>) -> Result<Self, ValueError> {
-        Self::from_value(&value)
-    }
-}
-
-impl FromValue for String {
-    const ACCEPTS: &'static [ValueKind] = &[
-        ValueKind::Str,
-        ValueKind::Int,
-        ValueKind::Float,
-        ValueKind::Bool,
-        ValueKind::Uuid,
-    ];
-    fn from_value(value: &Value<'_>) -> Result<Self, ValueError> {
-        match value {
-            Value::Str(s) => Ok(s.to_string()),
-            Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Uuid(_) => {
-                Ok(value.to_string())
-            }
-            _ => Err(ValueError::mismatch("String", value)),
-        }
-    }
-    fn from_owned_value(value: Value<'_>) -> Result<Self, ValueError> {
-        match value {
-            Value::Str(s) => Ok(s.into_owned()),
-            other => Self::from_value(&other),
-        }
-    }
-}
-
-macro_rules! int_from_value {
-    ($($t:ty),*) => {$(
-        impl FromValue for $t {
-            const ACCEPTS: &'static [ValueKind] = &[ValueKind::Int];
-            fn from_value(value: &Value<'_>) -> Result<Self, ValueError> {
-                match value {
-                    Value::Int(i) => <$t>::try_from(*i)
-                        .map_err(|_| ValueError::mismatch(stringify!($t), value)),
-                    _ => Err(ValueError::mismatch(stringify!($t), value)),
-                }
-            }
-        }
-    )*};
-}
-int_from_value!(
-    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
-);
-
-impl FromValue for f64 {
-    const ACCEPTS: &'static [ValueKind] = &[ValueKind::Float, ValueKind::Int];
-    fn from_value(value: &Value<'_>) -> Result<Self, ValueError> {
-        match value {
-            Value::Float(x) => Ok(*x),
-            Value::Int(i) => Ok(*i as f64),
-            _ => Err(ValueError::mismatch("f64", value)),
-        }
-    }
-}
-
-impl FromValue for f32 {
-    const ACCEPTS: &'static [ValueKind] = &[ValueKind::Float, ValueKind::Int];
-    fn from_value(value: &Value<'_>) -> Result<Self, ValueError> {
-        f64::from_value(value)
-            .map(|x| x as f32)
-            .map_err(|_| ValueError::mismatch("f32", value))
-    }
-}
-
-impl FromValue for bool {
-    const ACCEPTS: &'static [ValueKind] = &[ValueKind::Bool];
-    fn from_value(value: &Value<'_>) -> Result<Self, ValueError> {
-        match value {
-            Value::Bool(b) => Ok(*b),
-            _ => Err(ValueError::mismatch("bool", value)),
-        }
-    }
-}
-
-impl FromValue for Uuid {
-    const ACCEPTS: &'static [ValueKind] = &[ValueKind::Uuid];
-    fn from_value(value: &Value<'_>) -> Result<Self, ValueError> {
-        match value {
-            Value::Uuid(u) => Ok(*u),
-            _ => Err(ValueError::mismatch("Uuid", value)),
-        }
-    }
-}
-
-impl FromValue for Value<'static> {
-    const ACCEPTS: &'static [ValueKind] = &[
-        ValueKind::Str,
-        ValueKind::Int,
-        ValueKind::Float,
-        ValueKind::Bool,
-        ValueKind::Uuid,
-        ValueKind::List,
-        ValueKind::Custom,
-    ];
-    fn from_value(value: &Value<'_>) -> Result<Self, ValueError> {
-        Ok(value.clone().into_owned())
-    }
-    fn from_owned_value(value: Value<'_>) -> Result<Self, ValueError> {
-        Ok(value.into_owned())
-    }
-}
-
-impl<T: FromValue> FromValue for Vec<T> {
-    const ACCEPTS: &'static [ValueKind] = &[
-        ValueKind::List,
-        ValueKind::Str,
-        ValueKind::Int,
-        ValueKind::Float,
-        ValueKind::Bool,
-        ValueKind::Uuid,
-    ];
-    fn from_value(value: &Value<'_>) -> Result<Self, ValueError> {
-        match value {
-            Value::List(items) => items.iter().map(T::from_value).collect(),
-            single => Ok(vec![T::from_value(single)?]),
-        }
-    }
-}
-
-impl<T: FromValue> FromValue for Option<T> {
-    const ACCEPTS: &'static [ValueKind] = T::ACCEPTS;
-    fn from_value(value: &Value<'_>) -> Result<Self, ValueError> {
-        T::from_value(value).map(Some)
-    }
-}
-
-/// A UUID, as the `uuid` converter produces it (16 bytes; displayed in the
-/// lowercase hyphenated form).
-///
-/// # Examples
-///
-/// ```
-/// use carafe_routing::Uuid;
-/// let u: Uuid = "A8098C1A-F86E-11DA-BD1A-00112444BE1E".parse().unwrap();
-/// assert_eq!(u.to_string(), "a8098c1a-f86e-11da-bd1a-00112444be1e");
-/// assert_eq!(u.as_bytes()[0], 0xa8);
-/// assert!("a8098c1a".parse::<Uuid>().is_err());
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Uuid([u8; 16]);
-
-impl Uuid {
-    /// A UUID from its 16 bytes.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let u = carafe_routing::Uuid::from_bytes([0; 16]);
-    /// assert_eq!(u.to_string(), "00000000-0000-0000-0000-000000000000");
-    /// ```
-    pub const fn from_bytes(bytes: [u8; 16]) -> Self {
-        Uuid(bytes)
-    }
-
-    /// The 16 bytes.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(carafe_routing::Uuid::from_bytes([1; 16]).as_bytes(), &[1; 16]);
-    /// ```
-    pub const fn as_bytes(&self) -> &[u8; 16] {
-        &self.0
-    }
-
-    /// Parses the hyphenated form `8-4-4-4-12` (hex digits, either case),
-    /// which is what the `uuid` converter matches.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use carafe_routing::Uuid;
-    /// assert!(Uuid::parse_hyphenated("2b5b0911-fdcf-4dd2-921b-28ace88db8a0").is_some());
-    /// assert!(Uuid::parse_hyphenated("2b5b0911fdcf4dd2921b28ace88db8a0").is_none());
-    /// ```
-    pub fn parse_hyphenated(s: &str) -> Option<Uuid> {
-        let b = s.as_bytes();
-        if b.len() != 36 {
-            return None;
-        }
-        let mut out = [0u8; 16];
-        let mut n = 0;
-        let mut i = 0;
-        while i < 36 {
-            if matches!(i, 8 | 13 | 18 | 23) {
-                if b[i] != b'-' {
-                    return None;
-                }
-                i += 1;
-                continue;
-            }
-            let hi = hex_val(b[i])?;
-            let lo = hex_val(b[i + 1])?;
-            out[n] = (hi << 4) | lo;
-            n += 1;
-            i += 2;
-        }
-        Some(Uuid(out))
-    }
-}
-
-fn hex_val(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// The text is not a hyphenated UUID.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvalidUuid;
-
-impl fmt::Display for InvalidUuid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("invalid uuid: expected 8-4-4-4-12 hex digits")
-    }
-}
-
-impl std::error::Error for InvalidUuid {}
-
-impl FromStr for Uuid {
-    type Err = InvalidUuid;
-    fn from_str(s: &str) -> Result<Self, InvalidUuid> {
-        Uuid::parse_hyphenated(s).ok_or(InvalidUuid)
-    }
-}
-
-impl fmt::Display for Uuid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, b) in self.0.iter().enumerate() {
-            if matches!(i, 4 | 6 | 8 | 10) {
-                f.write_str("-")?;
-            }
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Debug for Uuid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Uuid({self})")
-    }
-}
 
 #[cfg(test)]
 mod tests {

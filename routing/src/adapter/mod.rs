@@ -1,20 +1,25 @@
 //! `MapAdapter`: a map bound to one request's host, scheme and root, which
 //! matches paths and builds URLs (Werkzeug's `MapAdapter`).
 
+mod matched;
+
+pub use matched::Match;
+pub(crate) use matched::{add_defaults, assemble};
+
 use std::borrow::Cow;
 
 use http::Method;
 
 use crate::compile::CompiledRule;
-use crate::encode::{canonicalize, merge_slashes, urljoin};
+use crate::encode::{canonicalize, has_double_slash, is_plain, merge_slashes, urljoin};
 use crate::error::{BadRequest, MatchError};
-use crate::index::Lookup;
+use crate::index::{Lookup, PathForm};
 use crate::map::Map;
 use crate::matcher::{ReqParts, Stop, Walk};
 use crate::methods::{MethodKey, MethodSet};
 use crate::part::MATCH_LIMIT;
-use crate::rule::{RedirectTo, Rule};
-use crate::value::{FromValue, Value, ValueError};
+use crate::rule::RedirectTo;
+use crate::value::Value;
 use crate::values::Values;
 
 /// A [`Map`] bound to a request: server name, subdomain, scheme, script
@@ -51,123 +56,6 @@ pub struct MapAdapter<'a> {
     pub(crate) query: Cow<'a, str>,
     pub(crate) method: Method,
     pub(crate) websocket: bool,
-}
-
-/// A successful match: the rule, its endpoint and the converted values.
-///
-/// # Examples
-///
-/// ```
-/// use carafe_routing::{Map, Rule};
-/// let map = Map::builder().rule(Rule::new("/users/<int:id>", "user")).build().unwrap();
-/// let adapter = map.bind("example.com").unwrap();
-/// let m = adapter.match_path("/users/42", &http::Method::GET).unwrap();
-/// assert_eq!(m.endpoint(), "user");
-/// let id: u64 = m.get("id").unwrap();
-/// assert_eq!(id, 42);
-/// ```
-#[derive(Clone, Debug)]
-pub struct Match<'a> {
-    rule: &'a CompiledRule,
-    values: Values<'a>,
-}
-
-impl<'a> Match<'a> {
-    /// The endpoint of the matched rule.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use carafe_routing::{Map, Rule};
-    /// # let map = Map::builder().rule(Rule::new("/", "index")).build().unwrap();
-    /// let m = map.bind("h").unwrap().match_path("/", &http::Method::GET).unwrap();
-    /// assert_eq!(m.endpoint(), "index");
-    /// ```
-    pub fn endpoint(&self) -> &'a str {
-        &self.rule.rule.endpoint
-    }
-
-    /// The matched rule.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use carafe_routing::{Map, Rule};
-    /// # let map = Map::builder().rule(Rule::new("/foo/", "foo")).build().unwrap();
-    /// let m = map.bind("h").unwrap().match_path("/foo/", &http::Method::GET).unwrap();
-    /// assert_eq!(m.rule().pattern(), "/foo/");
-    /// ```
-    pub fn rule(&self) -> &'a Rule {
-        &self.rule.rule
-    }
-
-    /// The values: variables in rule order, then defaults.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use carafe_routing::{Map, Rule};
-    /// # let map = Map::builder().rule(Rule::new("/<a>", "a")).build().unwrap();
-    /// let m = map.bind("h").unwrap().match_path("/x", &http::Method::GET).unwrap();
-    /// assert_eq!(m.values().len(), 1);
-    /// ```
-    pub fn values(&self) -> &Values<'a> {
-        &self.values
-    }
-
-    /// Takes the values.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use carafe_routing::{Map, Rule};
-    /// # let map = Map::builder().rule(Rule::new("/<a>", "a")).build().unwrap();
-    /// let m = map.bind("h").unwrap().match_path("/x", &http::Method::GET).unwrap();
-    /// let mut values = m.into_values();
-    /// assert_eq!(values.take_as::<String>("a").unwrap(), "x");
-    /// ```
-    pub fn into_values(self) -> Values<'a> {
-        self.values
-    }
-
-    /// The value named `name`, converted (see [`FromValue`]).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use carafe_routing::{Map, Rule};
-    /// # let map = Map::builder().rule(Rule::new("/<int:n>", "a")).build().unwrap();
-    /// let m = map.bind("h").unwrap().match_path("/7", &http::Method::GET).unwrap();
-    /// assert_eq!(m.get::<i32>("n").unwrap(), 7);
-    /// assert!(m.get::<i32>("x").is_err());
-    /// ```
-    pub fn get<T: FromValue>(&self, name: &str) -> Result<T, ValueError> {
-        self.values.get_as(name)
-    }
-}
-
-/// Names the values of a rule's variables (in order), then adds the
-/// defaults not among them.
-pub(crate) fn assemble<'x>(
-    rule: &'x CompiledRule,
-    vals: impl IntoIterator<Item = Value<'x>>,
-) -> Values<'x> {
-    let mut values = Values::with_capacity(rule.var_names.len() + rule.rule.defaults.len());
-    for (name, v) in rule.var_names.iter().zip(vals) {
-        values.push(name, v);
-    }
-    add_defaults(rule, &mut values);
-    values
-}
-
-/// Adds the rule's defaults that are not variables.
-#[inline]
-pub(crate) fn add_defaults<'x>(rule: &'x CompiledRule, values: &mut Values<'x>) {
-    for (k, v) in &rule.rule.defaults {
-        if !values.contains(k) {
-            values.push(k, v.borrowed());
-        }
-    }
 }
 
 /// Why the reference matcher found nothing.
@@ -380,6 +268,54 @@ impl<'a> MapAdapter<'a> {
     where
         'a: 'p,
     {
+        let map: &'p Map = self.map;
+        let bytes = path.as_bytes();
+        // The common request: one leading slash (Werkzeug's normalization
+        // leaves it as is) and nothing to canonicalize, answered by the
+        // index alone. Everything else takes the general path below.
+        if let Some(ix) = &map.index
+            && bytes.first() == Some(&b'/')
+            && bytes.get(1) != Some(&b'/')
+        {
+            let key = MethodKey::new(method);
+            let req = crate::index::Request {
+                domain: self.domain_part(),
+                path,
+                form: PathForm::Unchecked,
+                key,
+                websocket: self.websocket,
+            };
+            let mut values = Values::new();
+            match ix.lookup(map, &req, &mut values) {
+                Lookup::Hit(hit) => {
+                    if hit.post {
+                        self.after_match(hit.id, &values, method, path)?;
+                    }
+                    return Ok(Match {
+                        rule: &map.rules[hit.id as usize],
+                        values,
+                    });
+                }
+                Lookup::NotFound
+                    if is_plain(bytes)
+                        && !(map.settings.merge_slashes && has_double_slash(bytes)) =>
+                {
+                    return Err(MatchError::NotFound);
+                }
+                _ => {}
+            }
+        }
+        self.match_general(path, method)
+    }
+
+    /// [`match_path`](Self::match_path) for any path: Werkzeug's leading
+    /// slash normalization, canonicalization, then the index or the
+    /// reference matcher.
+    #[inline(never)]
+    fn match_general<'p>(&self, path: &'p str, method: &Method) -> Result<Match<'p>, MatchError>
+    where
+        'a: 'p,
+    {
         // Werkzeug: "/" + path_info.lstrip("/"), or "" for an empty path.
         let trimmed = path.trim_start_matches('/');
         let normalized: Cow<'p, str> = if path.is_empty() {
@@ -485,7 +421,11 @@ impl<'a> MapAdapter<'a> {
         let req = crate::index::Request {
             domain: self.domain_part(),
             path,
-            plain,
+            form: if plain {
+                PathForm::Plain
+            } else {
+                PathForm::Escaped
+            },
             key,
             websocket: self.websocket,
         };
@@ -493,8 +433,7 @@ impl<'a> MapAdapter<'a> {
             match ix.lookup(map, &req, values) {
                 Lookup::Hit(hit) => return Ok((hit.id, hit.post)),
                 Lookup::NotFound
-                    if !(map.settings.merge_slashes
-                        && path.as_bytes().windows(2).any(|w| w == b"//")) =>
+                    if !(map.settings.merge_slashes && has_double_slash(path.as_bytes())) =>
                 {
                     return Err(MatchError::NotFound);
                 }
