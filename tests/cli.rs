@@ -497,7 +497,7 @@ fn serve_leaves_the_apps_carafe_variables_to_the_app() {
     )
     .unwrap();
     let port = free_port();
-    let mut child = Command::new(example_binary())
+    let child = Command::new(example_binary())
         .env_clear()
         .envs([
             ("CARAFE_ENV", "production"),
@@ -512,25 +512,19 @@ fn serve_leaves_the_apps_carafe_variables_to_the_app() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let result = std::panic::catch_unwind(|| {
-        wait_for("the server to listen", Duration::from_secs(30), || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
-        let response = get(port, "/").unwrap();
-        assert!(
-            response.ends_with("Hello from the environment (production mode)"),
-            "{response}"
-        );
-    });
-    let status = interrupt(&mut child, nix::sys::signal::Signal::SIGTERM);
-    let mut stderr = String::new();
-    if let Some(mut pipe) = child.stderr.take() {
-        let _ = pipe.read_to_string(&mut stderr);
-    }
-    if let Err(panic) = result {
-        eprintln!("server stderr:\n{stderr}");
-        std::panic::resume_unwind(panic);
-    }
+    let (status, stderr) = serve_then_stop(
+        child,
+        port,
+        Duration::from_secs(30),
+        nix::sys::signal::Signal::SIGTERM,
+        || {
+            let response = get(port, "/").unwrap();
+            assert!(
+                response.ends_with("Hello from the environment (production mode)"),
+                "{response}"
+            );
+        },
+    );
     assert!(status.is_some_and(|s| s.success()), "{status:?}: {stderr}");
     assert!(
         stderr.contains("warning: ignoring CARAFE_WORKRES") && stderr.contains("CARAFE_WORKERS?"),
@@ -593,7 +587,7 @@ fn serve_runs_the_factory_in_each_worker_with_the_selected_mode() {
     )
     .unwrap();
     let port = free_port();
-    let mut child = Command::new(example_binary())
+    let child = Command::new(example_binary())
         .env_clear()
         .args([
             "serve",
@@ -610,60 +604,72 @@ fn serve_runs_the_factory_in_each_worker_with_the_selected_mode() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let result = std::panic::catch_unwind(|| {
-        wait_for("the server to listen", Duration::from_secs(30), || {
+    // Stop the master gracefully (TERM), as an operator would.
+    let (status, stderr) = serve_then_stop(
+        child,
+        port,
+        Duration::from_secs(30),
+        nix::sys::signal::Signal::SIGTERM,
+        || {
+            let response = get(port, "/").unwrap();
+            assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+            assert!(
+                response.ends_with("Hello from testing (testing mode)"),
+                "{response}"
+            );
+            let response = get(port, "/users/42").unwrap();
+            assert!(response.ends_with("user 42"), "{response}");
+            let response = get(port, "/nowhere").unwrap();
+            assert!(response.starts_with("HTTP/1.1 404"), "{response}");
+
+            // Each worker built the app and logged through its own writer thread.
+            let lines = || -> Vec<serde_json::Value> {
+                std::fs::read_to_string(&log)
+                    .unwrap_or_default()
+                    .lines()
+                    .filter_map(|line| serde_json::from_str(line).ok())
+                    .collect()
+            };
+            wait_for("the workers' log lines", Duration::from_secs(10), || {
+                let lines = lines();
+                lines
+                    .iter()
+                    .filter(|l| l["fields"]["message"] == "app created")
+                    .count()
+                    == 2
+                    && lines.iter().any(|l| l["fields"]["message"] == "index")
+            });
+            let text = std::fs::read_to_string(&log).unwrap();
+            assert!(!text.contains("t0k3n-never-logged"), "{text}");
+            assert!(
+                text.contains("[redacted]"),
+                "the config was logged, redacted: {text}"
+            );
+        },
+    );
+    let status = status.expect("the server did not stop within 30 s of TERM");
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(stderr.contains("booting worker"), "{stderr}");
+}
+
+/// Waits until `child` listens on `port` (within `ready`), runs `check`,
+/// stops the child with `signal` and returns its exit status (`None`: it
+/// did not stop within 30 s and was killed) and what it wrote on stderr. A
+/// failing `check` fails the test after printing that stderr.
+fn serve_then_stop(
+    mut child: std::process::Child,
+    port: u16,
+    ready: Duration,
+    signal: nix::sys::signal::Signal,
+    check: impl FnOnce(),
+) -> (Option<std::process::ExitStatus>, String) {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_for("the server to listen", ready, || {
             TcpStream::connect(("127.0.0.1", port)).is_ok()
         });
-        let response = get(port, "/").unwrap();
-        assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
-        assert!(
-            response.ends_with("Hello from testing (testing mode)"),
-            "{response}"
-        );
-        let response = get(port, "/users/42").unwrap();
-        assert!(response.ends_with("user 42"), "{response}");
-        let response = get(port, "/nowhere").unwrap();
-        assert!(response.starts_with("HTTP/1.1 404"), "{response}");
-
-        // Each worker built the app and logged through its own writer thread.
-        let lines = || -> Vec<serde_json::Value> {
-            std::fs::read_to_string(&log)
-                .unwrap_or_default()
-                .lines()
-                .filter_map(|line| serde_json::from_str(line).ok())
-                .collect()
-        };
-        wait_for("the workers' log lines", Duration::from_secs(10), || {
-            let lines = lines();
-            lines
-                .iter()
-                .filter(|l| l["fields"]["message"] == "app created")
-                .count()
-                == 2
-                && lines.iter().any(|l| l["fields"]["message"] == "index")
-        });
-        let text = std::fs::read_to_string(&log).unwrap();
-        assert!(!text.contains("t0k3n-never-logged"), "{text}");
-        assert!(
-            text.contains("[redacted]"),
-            "the config was logged, redacted: {text}"
-        );
-    });
-    // Stop the master gracefully (TERM), as an operator would.
-    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
-    let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if started.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+        check();
+    }));
+    let status = interrupt(&mut child, signal);
     let mut stderr = String::new();
     if let Some(mut pipe) = child.stderr.take() {
         let _ = pipe.read_to_string(&mut stderr);
@@ -672,12 +678,11 @@ fn serve_runs_the_factory_in_each_worker_with_the_selected_mode() {
         eprintln!("server stderr:\n{stderr}");
         std::panic::resume_unwind(panic);
     }
-    let status = status.expect("the server did not stop within 30 s of TERM");
-    assert!(status.success(), "{status}: {stderr}");
-    assert!(stderr.contains("booting worker"), "{stderr}");
+    (status, stderr)
 }
 
-/// Stops a server process we started (SIGINT: Ctrl-C) and waits for it.
+/// Sends `signal` to a server process we started and waits for it (at
+/// most 30 s, then kills it: `None`).
 fn interrupt(
     child: &mut std::process::Child,
     signal: nix::sys::signal::Signal,
@@ -701,34 +706,28 @@ fn interrupt(
 #[test]
 fn dev_serves_the_app_in_development_mode() {
     let port = free_port();
-    let mut child = Command::new(example_binary())
+    let child = Command::new(example_binary())
         .env_clear()
         .args(["dev", "--no-reload", "--bind", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let result = std::panic::catch_unwind(|| {
-        wait_for("the dev server", Duration::from_secs(30), || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
-        let response = get(port, "/").unwrap();
-        assert!(
-            response.ends_with("Hello, developer (development mode)"),
-            "dev selects development mode: {response}"
-        );
-        let response = get(port, "/users/5").unwrap();
-        assert!(response.ends_with("user 5"), "{response}");
-    });
-    let status = interrupt(&mut child, nix::sys::signal::Signal::SIGINT);
-    let mut stderr = String::new();
-    if let Some(mut pipe) = child.stderr.take() {
-        let _ = pipe.read_to_string(&mut stderr);
-    }
-    if let Err(panic) = result {
-        eprintln!("dev server stderr:\n{stderr}");
-        std::panic::resume_unwind(panic);
-    }
+    let (status, stderr) = serve_then_stop(
+        child,
+        port,
+        Duration::from_secs(30),
+        nix::sys::signal::Signal::SIGINT,
+        || {
+            let response = get(port, "/").unwrap();
+            assert!(
+                response.ends_with("Hello, developer (development mode)"),
+                "dev selects development mode: {response}"
+            );
+            let response = get(port, "/users/5").unwrap();
+            assert!(response.ends_with("user 5"), "{response}");
+        },
+    );
     assert!(
         status.is_some(),
         "the dev server did not stop on Ctrl-C: {stderr}"
@@ -758,7 +757,7 @@ fn dev_with_the_reloader_runs_the_command_line_again_in_the_app_process() {
             command.env_remove(name);
         }
     }
-    let mut child = command
+    let child = command
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("CARGO_TARGET_DIR", target_dir)
         .args([
@@ -772,25 +771,19 @@ fn dev_with_the_reloader_runs_the_command_line_again_in_the_app_process() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let result = std::panic::catch_unwind(|| {
-        wait_for("the dev server", Duration::from_secs(60), || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
-        let response = get(port, "/").unwrap();
-        assert!(
-            response.ends_with("Hello, test (testing mode)"),
-            "the app process got --env from the same arguments: {response}"
-        );
-    });
-    let status = interrupt(&mut child, nix::sys::signal::Signal::SIGINT);
-    let mut stderr = String::new();
-    if let Some(mut pipe) = child.stderr.take() {
-        let _ = pipe.read_to_string(&mut stderr);
-    }
-    if let Err(panic) = result {
-        eprintln!("dev server stderr:\n{stderr}");
-        std::panic::resume_unwind(panic);
-    }
+    let (status, stderr) = serve_then_stop(
+        child,
+        port,
+        Duration::from_secs(60),
+        nix::sys::signal::Signal::SIGINT,
+        || {
+            let response = get(port, "/").unwrap();
+            assert!(
+                response.ends_with("Hello, test (testing mode)"),
+                "the app process got --env from the same arguments: {response}"
+            );
+        },
+    );
     assert!(
         status.is_some(),
         "the supervisor did not stop on Ctrl-C: {stderr}"
