@@ -84,3 +84,8 @@ pub mod __private {
         })
     }
 }
+
+/// The README's code compiles (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
