@@ -377,28 +377,9 @@ fn sessions_survive_a_key_rotation() {
 
 #[test]
 fn workers_opening_a_new_database_at_once_all_succeed() {
-    // What the production server's workers do right after fork: each opens
-    // (and creates) the users table. One failing stops the server.
-    for round in 0..100 {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("users.sqlite3");
-        let start = std::sync::Barrier::new(8);
-        std::thread::scope(|scope| {
-            let openers: Vec<_> = (0..8)
-                .map(|_| {
-                    scope.spawn(|| {
-                        start.wait();
-                        app::Users::open(&path, carafe::wrappers::PasswordMethod::default())
-                            .map(|_| ())
-                            .map_err(|error| error.to_string())
-                    })
-                })
-                .collect();
-            for opener in openers {
-                assert_eq!(opener.join().unwrap(), Ok(()), "round {round}");
-            }
-        });
-    }
+    super::support::open_at_once(100, "users.sqlite3", |path| {
+        app::Users::open(path, carafe::wrappers::PasswordMethod::default()).map(|_| ())
+    });
 }
 
 #[test]

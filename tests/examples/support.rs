@@ -307,3 +307,32 @@ pub(crate) fn under_both_servers(
         }
     }
 }
+
+/// What the production server's workers do right after fork, `rounds`
+/// times: 8 threads open (and create) a fresh database file at the same
+/// moment with `open`; every one must succeed (one failing to boot stops
+/// the server).
+pub(crate) fn open_at_once<E: std::fmt::Display>(
+    rounds: usize,
+    file_name: &str,
+    open: impl Fn(&Path) -> Result<(), E> + Sync,
+) {
+    for round in 0..rounds {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(file_name);
+        let start = std::sync::Barrier::new(8);
+        std::thread::scope(|scope| {
+            let openers: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        open(&path).map_err(|error| error.to_string())
+                    })
+                })
+                .collect();
+            for opener in openers {
+                assert_eq!(opener.join().unwrap(), Ok(()), "round {round}");
+            }
+        });
+    }
+}

@@ -533,29 +533,9 @@ fn the_data_outlives_the_app_and_deleting_a_user_deletes_their_todos() {
 
 #[test]
 fn workers_creating_the_database_at_once_all_succeed() {
-    // What the production server's workers do right after fork: each
-    // opens the database and applies the schema. One failing stops the
-    // server.
-    for round in 0..50 {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("todo.sqlite3");
-        let start = std::sync::Barrier::new(8);
-        std::thread::scope(|scope| {
-            let openers: Vec<_> = (0..8)
-                .map(|_| {
-                    scope.spawn(|| {
-                        start.wait();
-                        app::Database::init(&path)
-                            .map(|_| ())
-                            .map_err(|error| error.to_string())
-                    })
-                })
-                .collect();
-            for opener in openers {
-                assert_eq!(opener.join().unwrap(), Ok(()), "round {round}");
-            }
-        });
-    }
+    super::support::open_at_once(50, "todo.sqlite3", |path| {
+        app::Database::init(path).map(|_| ())
+    });
 }
 
 #[test]
