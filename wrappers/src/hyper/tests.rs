@@ -67,6 +67,20 @@ async fn send(address: SocketAddr, request: http::Request<String>) -> (StatusCod
     (status, collect(response.into_body()).await)
 }
 
+/// Writes `request` and reads the answer until the server closes.
+async fn send_raw(address: SocketAddr, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    tokio::time::timeout(std::time::Duration::from_secs(10), read)
+        .await
+        .expect("the server closes the connection")
+        .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 fn get(path: &str) -> http::Request<String> {
     http::Request::get(path)
         .header("host", "test")
@@ -98,10 +112,17 @@ async fn hyper_serves_a_carafe_app_through_the_tower_adapter() {
         send(address, post("/echo", big)).await,
         (StatusCode::OK, "700001 bytes, last Some(121)".to_owned())
     );
-    let too_big = "x".repeat((1 << 20) + 1);
-    let (status, text) = send(address, post("/echo", too_big)).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(text.contains("max_content_length"), "{text}");
+    // Only the head of the too-large request is sent: hyper closes a
+    // connection whose body the app did not read, and a client still writing
+    // that body would see the close as a broken pipe (or an RST that discards
+    // the response) instead of the 413.
+    let head = format!(
+        "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: {}\r\n\r\n",
+        (1 << 20) + 1
+    );
+    let answer = send_raw(address, head.as_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 413 "), "{answer}");
+    assert!(answer.contains("max_content_length"), "{answer}");
     let (status, _) = send(address, get("/panic")).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(
