@@ -266,17 +266,29 @@ pub(crate) struct Spooled {
 
 /// Receives a file's chunks: in memory up to a budget shared by the request's
 /// files, then in a temporary file.
+///
+/// Every chunk is copied as it arrives and dropped at once, so the parser can
+/// reuse its buffer (a chunk may be a slice of it). The in-memory content is
+/// one vector: a part of several chunks reserves, on its second chunk, the
+/// body's length (at most the memory left), so a large part is copied once
+/// instead of growing by reallocation; a part of one chunk never reserves
+/// more than its size, and an over-reservation is given back at the end.
 pub(crate) struct SpoolWriter {
-    /// The chunks kept in memory (joined once, at the end).
-    memory: Vec<Bytes>,
+    memory: Vec<u8>,
+    /// The body's declared length, when known: no part is larger, so it
+    /// bounds the reservation.
+    body_length: Option<u64>,
     file: Option<io::BufWriter<NamedTempFile>>,
     size: u64,
 }
 
 impl SpoolWriter {
-    pub(crate) fn new() -> Self {
+    /// A writer for a part of a body of `body_length` bytes (`None`:
+    /// unknown; the vector then grows as usual).
+    pub(crate) fn new(body_length: Option<u64>) -> Self {
         Self {
             memory: Vec::new(),
+            body_length,
             file: None,
             size: 0,
         }
@@ -284,32 +296,50 @@ impl SpoolWriter {
 
     /// Appends `chunk`; `memory_left` is what the request may still keep in
     /// memory (the writer takes what it keeps from it).
-    pub(crate) fn write(&mut self, chunk: Bytes, memory_left: &mut usize) -> io::Result<()> {
+    pub(crate) fn write(&mut self, chunk: &[u8], memory_left: &mut usize) -> io::Result<()> {
+        let first = self.size == 0;
         self.size += chunk.len() as u64;
         let file = match self.file.as_mut() {
             Some(file) => file,
             None if chunk.len() <= *memory_left => {
+                if !first && self.memory.capacity() - self.memory.len() < chunk.len() {
+                    // More than one chunk: a large part. Reserve what the
+                    // body can hold, within the budget.
+                    let room = self
+                        .body_length
+                        .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX))
+                        .saturating_sub(self.memory.len())
+                        .min(*memory_left)
+                        .max(chunk.len());
+                    self.memory.reserve_exact(room);
+                }
                 *memory_left -= chunk.len();
-                self.memory.push(chunk);
+                self.memory.extend_from_slice(chunk);
                 return Ok(());
             }
             None => {
-                let mut file = io::BufWriter::with_capacity(64 * 1024, NamedTempFile::new()?);
-                for kept in self.memory.drain(..) {
-                    *memory_left += kept.len();
-                    file.write_all(&kept)?;
-                }
+                // Small chunks are gathered; a parser chunk (up to 64 KiB) mostly
+                // is not, and goes to the file without a copy.
+                let mut file = io::BufWriter::with_capacity(16 * 1024, NamedTempFile::new()?);
+                file.write_all(&self.memory)?;
+                *memory_left += self.memory.len();
+                self.memory = Vec::new();
                 self.file.insert(file)
             }
         };
-        file.write_all(&chunk)
+        file.write_all(chunk)
     }
 
-    pub(crate) fn finish(self) -> io::Result<Spooled> {
+    pub(crate) fn finish(mut self) -> io::Result<Spooled> {
         let content = match self.file {
-            // Always a copy: a chunk may be a slice of a larger buffer of the
-            // parser, which it would keep alive.
-            None => Content::Memory(Bytes::from(self.memory.concat())),
+            None => {
+                if self.memory.capacity() - self.memory.len() > self.memory.len() / 8 {
+                    // The reservation was generous (the rest of the body was
+                    // other parts): give the excess back.
+                    self.memory.shrink_to_fit();
+                }
+                Content::Memory(Bytes::from(self.memory))
+            }
             Some(file) => {
                 let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
                 Content::Spooled(Arc::new(file.into_temp_path()))
@@ -328,11 +358,9 @@ mod tests {
 
     fn spool(chunks: &[&[u8]], budget: usize) -> (FileStorage, usize) {
         let mut left = budget;
-        let mut writer = SpoolWriter::new();
+        let mut writer = SpoolWriter::new(None);
         for chunk in chunks {
-            writer
-                .write(Bytes::copy_from_slice(chunk), &mut left)
-                .unwrap();
+            writer.write(chunk, &mut left).unwrap();
         }
         let spooled = writer.finish().unwrap();
         let file = FileStorage::new("f".into(), "f.bin".into(), HeaderMap::new(), spooled);
@@ -368,6 +396,40 @@ mod tests {
             std::fs::read(dir.path().join("copy")).unwrap(),
             b"abcdefghij"
         );
+    }
+
+    #[test]
+    fn a_large_part_reserves_once_from_the_body_length() {
+        let mut left = 10_000;
+        let mut writer = SpoolWriter::new(Some(1_000));
+        writer.write(&[1; 100], &mut left).unwrap();
+        assert_eq!(writer.memory.capacity(), 100, "one chunk: no reservation");
+        writer.write(&[2; 100], &mut left).unwrap();
+        assert_eq!(writer.memory.capacity(), 1_000, "the body's length");
+        writer.write(&[3; 100], &mut left).unwrap();
+        assert_eq!(writer.memory.capacity(), 1_000);
+        assert_eq!(left, 10_000 - 300);
+        let file = FileStorage::new(
+            String::new(),
+            String::new(),
+            HeaderMap::new(),
+            writer.finish().unwrap(),
+        );
+        let bytes = file.bytes().unwrap();
+        assert_eq!(bytes.len(), 300);
+        assert!(bytes[..100].iter().all(|&b| b == 1) && bytes[200..].iter().all(|&b| b == 3));
+
+        // The reservation never exceeds the memory left, nor does a length
+        // larger than the budget spool before the budget is spent.
+        let mut left = 250;
+        let mut writer = SpoolWriter::new(Some(1 << 40));
+        writer.write(&[0; 100], &mut left).unwrap();
+        writer.write(&[0; 100], &mut left).unwrap();
+        assert_eq!(writer.memory.capacity(), 250);
+        assert!(writer.file.is_none());
+        writer.write(&[0; 100], &mut left).unwrap();
+        assert!(writer.file.is_some(), "past the budget: spooled");
+        assert_eq!(left, 250);
     }
 
     #[test]
