@@ -120,7 +120,7 @@ pub(crate) fn parse_sized(
                 let mut writer = SpoolWriter::new(length);
                 while let Some(chunk) = block_on(field.chunk()).map_err(|e| map_error(e, limits))? {
                     writer
-                        .write(&chunk, &mut file_memory_left)
+                        .write(chunk, &mut file_memory_left)
                         .map_err(|e| FormError::Spool(Arc::new(e)))?;
                 }
                 let spooled = writer.finish().map_err(|e| FormError::Spool(Arc::new(e)))?;
