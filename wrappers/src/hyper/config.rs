@@ -30,6 +30,7 @@ pub struct GatewayConfig {
     body_min_rate: Option<u64>,
     body_rate_grace: Duration,
     buffer_body: usize,
+    buffer_body_total: Option<usize>,
     secure_scheme_headers: Vec<(String, String)>,
 }
 
@@ -43,6 +44,7 @@ impl Default for GatewayConfig {
             body_min_rate: Some(240),
             body_rate_grace: Duration::from_secs(5),
             buffer_body: 16 * 1024,
+            buffer_body_total: None,
             secure_scheme_headers: vec![
                 ("x-forwarded-protocol".to_owned(), "ssl".to_owned()),
                 ("x-forwarded-proto".to_owned(), "https".to_owned()),
@@ -94,6 +96,14 @@ impl GatewayConfig {
         self.buffer_body
     }
 
+    /// The most bytes the bodies read ahead of their handlers may take
+    /// together, over all connections of the gateway (`None`: no bound
+    /// beyond [`buffer_body`](Self::buffer_body) per request). A body that
+    /// does not fit is streamed to its handler instead.
+    pub fn buffer_body_total(&self) -> Option<usize> {
+        self.buffer_body_total
+    }
+
     /// Header/value pairs that mark a request as `https` when they come from a
     /// trusted proxy (gunicorn's `secure_scheme_headers`; names lowercase).
     pub fn secure_scheme_headers(&self) -> &[(String, String)] {
@@ -140,6 +150,23 @@ impl GatewayConfig {
     #[must_use]
     pub fn with_buffer_body(mut self, bytes: usize) -> Self {
         self.buffer_body = bytes;
+        self
+    }
+
+    /// Returns this configuration with `buffer_body_total`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::hyper::GatewayConfig;
+    ///
+    /// let config = GatewayConfig::default().with_buffer_body_total(Some(64 << 20));
+    /// assert_eq!(config.buffer_body_total(), Some(64 << 20));
+    /// assert_eq!(GatewayConfig::default().buffer_body_total(), None);
+    /// ```
+    #[must_use]
+    pub fn with_buffer_body_total(mut self, bytes: Option<usize>) -> Self {
+        self.buffer_body_total = bytes;
         self
     }
 

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 
 use http::StatusCode;
 use http::header::{CONNECTION, CONTENT_LENGTH, HeaderValue};
@@ -65,6 +66,8 @@ pub(crate) struct Inner<A, E> {
     pub(crate) executor: E,
     pub(crate) config: GatewayConfig,
     pub(crate) observer: Option<AccessObserver>,
+    /// Bytes reserved by bodies being read ahead (`buffer_body_total`).
+    pub(crate) buffered: Arc<AtomicUsize>,
 }
 
 /// A Carafe application ready to be served by hyper: the application, the
@@ -106,6 +109,7 @@ impl<A: Application> Gateway<A, BlockingPool> {
                 executor: BlockingPool,
                 config: GatewayConfig::default(),
                 observer: None,
+                buffered: Arc::default(),
             }),
         }
     }
@@ -133,6 +137,7 @@ impl<A: Application, E: Executor> Gateway<A, E> {
             executor,
             config: inner.config,
             observer: inner.observer,
+            buffered: inner.buffered,
         })
     }
 

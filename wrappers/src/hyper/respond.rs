@@ -4,6 +4,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ::hyper::body::{Body as HttpBody, Bytes};
 use http::StatusCode;
@@ -21,11 +22,17 @@ use crate::{Application, Body, Request, Response};
 /// How the body of a request reaches the handler.
 enum Plan {
     Empty,
-    Buffer,
+    /// Read into memory first, within the reservation.
+    Buffer(Reservation),
     Stream(Option<u64>),
 }
 
-fn plan<B: HttpBody>(head: &Parts, body: &B, config: &GatewayConfig) -> Plan {
+fn plan<B: HttpBody>(
+    head: &Parts,
+    body: &B,
+    config: &GatewayConfig,
+    buffered: &Arc<AtomicUsize>,
+) -> Plan {
     if body.is_end_stream() {
         return Plan::Empty;
     }
@@ -34,11 +41,48 @@ fn plan<B: HttpBody>(head: &Parts, body: &B, config: &GatewayConfig) -> Plan {
         .headers
         .get(EXPECT)
         .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    match length {
-        Some(0) => Plan::Empty,
-        Some(length) if !expects_continue && length <= config.buffer_body() as u64 => Plan::Buffer,
-        None if !expects_continue && config.buffer_body() > 0 => Plan::Buffer,
-        length => Plan::Stream(length),
+    let ahead = match length {
+        Some(0) => return Plan::Empty,
+        Some(length) if !expects_continue && length <= config.buffer_body() as u64 => {
+            length as usize
+        }
+        None if !expects_continue && config.buffer_body() > 0 => config.buffer_body(),
+        length => return Plan::Stream(length),
+    };
+    match Reservation::take(buffered, ahead, config.buffer_body_total()) {
+        Some(reservation) => Plan::Buffer(reservation),
+        None => Plan::Stream(length),
+    }
+}
+
+/// Bytes of `buffer_body_total` held by one body read ahead, given back when
+/// the request is answered.
+struct Reservation {
+    buffered: Option<(Arc<AtomicUsize>, usize)>,
+}
+
+impl Reservation {
+    /// Reserves `bytes` when they fit in `total` (always, without a total).
+    fn take(buffered: &Arc<AtomicUsize>, bytes: usize, total: Option<usize>) -> Option<Self> {
+        let Some(total) = total else {
+            return Some(Self { buffered: None });
+        };
+        buffered
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| {
+                held.checked_add(bytes).filter(|after| *after <= total)
+            })
+            .ok()
+            .map(|_| Self {
+                buffered: Some((Arc::clone(buffered), bytes)),
+            })
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        if let Some((buffered, bytes)) = &self.buffered {
+            buffered.fetch_sub(*bytes, Ordering::AcqRel);
+        }
     }
 }
 
@@ -89,7 +133,7 @@ where
         let response = error_response(error.status(), &error.to_string());
         return Started::Ready(inner.finish(response, head_request, conn, log));
     }
-    let plan = plan(&head, &body, &inner.config);
+    let plan = plan(&head, &body, &inner.config, &inner.buffered);
     let work = if matches!(plan, Plan::Empty) {
         let request = inner.build_request(head, Body::empty(), &peer);
         if inner.executor.run_inline(&request) {
@@ -112,13 +156,19 @@ where
             Work::Body(head, body, plan) => (head, body, plan),
         };
         let guard = RateGuard::new(config.body_min_rate(), config.body_rate_grace());
-        let (body, pump) = match plan {
-            Plan::Empty => (Body::empty(), None),
-            Plan::Buffer => match collect(body, config.buffer_body(), guard).await {
-                Ok(Collected::Complete(bytes)) => (Body::from(bytes), None),
+        // A body read ahead keeps its reservation until the request is
+        // answered (the handler owns the bytes until then).
+        let (body, pump, _reservation) = match plan {
+            Plan::Empty => (Body::empty(), None, None),
+            Plan::Buffer(reservation) => match collect(body, config.buffer_body(), guard).await {
+                Ok(Collected::Complete(bytes)) => (Body::from(bytes), None, Some(reservation)),
                 Ok(Collected::Partial(prefix, rest, guard)) => {
                     let (reader, pump) = bridge(prefix, rest, guard);
-                    (Body::from_reader(reader, None), Some(pump))
+                    (
+                        Body::from_reader(reader, None),
+                        Some(pump),
+                        Some(reservation),
+                    )
                 }
                 Err(error) => {
                     let status = match error.kind() {
@@ -131,7 +181,7 @@ where
             },
             Plan::Stream(length) => {
                 let (reader, pump) = bridge(Bytes::new(), body, guard);
-                (Body::from_reader(reader, length), Some(pump))
+                (Body::from_reader(reader, length), Some(pump), None)
             }
         };
         let request = inner.build_request(head, body, &peer);

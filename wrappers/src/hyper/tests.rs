@@ -197,3 +197,90 @@ async fn a_gateway_checks_heads_and_keeps_connections_alive() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(response.headers()["connection"], "close");
 }
+
+/// Serves `gateway` on a fresh listener; its address.
+async fn serve_gateway(
+    gateway: Gateway<fn(Request) -> Response, InlineWhenBuffered>,
+) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let (stream, peer) = listener.accept().await.unwrap();
+            tokio::spawn(gateway.serve_connection(
+                stream,
+                Peer::new(Some(peer)),
+                std::future::pending(),
+            ));
+        }
+    });
+    address
+}
+
+/// Sends the head of a POST announcing `length` bytes and 10 of them; the
+/// connection, and whether an answer came within 300 ms.
+async fn post_partly(address: SocketAddr, length: usize) -> (TcpStream, bool) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let head = format!("POST /hello HTTP/1.1\r\nHost: test\r\nContent-Length: {length}\r\n\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&[b'x'; 10]).await.unwrap();
+    let mut buffer = [0; 64];
+    let read = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        stream.read(&mut buffer),
+    );
+    let answered = matches!(read.await, Ok(Ok(n)) if buffer[..n].starts_with(b"HTTP/1.1 200"));
+    (stream, answered)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_read_ahead_share_buffer_body_total() {
+    use tokio::io::AsyncWriteExt;
+    // `/hello` answers without reading the body: a handler that runs before
+    // the body has arrived shows that the body was streamed, not read ahead.
+    let config = GatewayConfig::default().with_buffer_body(1024);
+    let unbounded = Gateway::new(app as fn(Request) -> Response)
+        .with_executor(InlineWhenBuffered)
+        .with_config(config.clone());
+    let address = serve_gateway(unbounded).await;
+    let (_first, answered) = post_partly(address, 1000).await;
+    assert!(!answered, "read ahead: the handler waits for the body");
+    let (_second, answered) = post_partly(address, 100).await;
+    assert!(!answered, "no total: read ahead too");
+
+    let bounded = Gateway::new(app as fn(Request) -> Response)
+        .with_executor(InlineWhenBuffered)
+        .with_config(config.with_buffer_body_total(Some(1024)));
+    let address = serve_gateway(bounded).await;
+    let (mut first, answered) = post_partly(address, 1000).await;
+    assert!(!answered);
+    let (_second, answered) = post_partly(address, 100).await;
+    assert!(
+        answered,
+        "1000 + 100 bytes exceed the total: streamed at once"
+    );
+    // The first body completes and is answered: its bytes are given back.
+    first.write_all(&[b'x'; 990]).await.unwrap();
+    let mut answer = Vec::new();
+    let mut buffer = [0; 256];
+    while !answer.ends_with(b"POST /hello") {
+        let n = tokio::io::AsyncReadExt::read(&mut first, &mut buffer)
+            .await
+            .unwrap();
+        assert!(n > 0, "{}", String::from_utf8_lossy(&answer));
+        answer.extend_from_slice(&buffer[..n]);
+    }
+    let mut released = false;
+    for _ in 0..50 {
+        let (_third, answered) = post_partly(address, 1000).await;
+        if !answered {
+            released = true;
+            break;
+        }
+    }
+    assert!(
+        released,
+        "the first body's reservation was never given back"
+    );
+}
