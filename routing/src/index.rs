@@ -49,21 +49,30 @@ enum Event {
     NonStrict(u32),
 }
 
+/// In [`FastRule::accepts`] (beside the nine standard methods' bits):
+/// the rule is for plain HTTP requests.
+const HTTP_BIT: u16 = 1 << 14;
+/// The rule is for WebSocket requests.
+const WEBSOCKET_BIT: u16 = 1 << 15;
+
 #[derive(Debug)]
 struct FastRule {
     id: u32,
     /// The standard methods the rule accepts, as [`MethodKey`] bits (all
-    /// of them for a rule without methods); other methods are checked on
-    /// the compiled rule.
-    bits: u16,
+    /// of them for a rule without methods), and [`HTTP_BIT`] or
+    /// [`WEBSOCKET_BIT`]: a request is accepted when its method's bit and
+    /// its protocol's bit are both set. Other methods are checked on the
+    /// compiled rule.
+    accepts: u16,
     websocket: bool,
+    /// Anything to do after the variables: defaults, preceders, or after-
+    /// match steps (see `post` and `auto_options`).
+    attention: bool,
     has_defaults: bool,
     /// Alias, `redirect_to` or default redirects to look at after a match.
     post: bool,
     auto_options: bool,
-    /// This rule's variables: `vars[var_start..var_start + var_len]`.
-    var_start: u32,
-    var_len: u32,
+    vars: Box<[FastVar]>,
     preceders: Box<[Event]>,
 }
 
@@ -76,30 +85,36 @@ struct FastVar {
 }
 
 impl FastRule {
-    fn new(id: u32, rule: &CompiledRule, vars: &mut Vec<FastVar>) -> Self {
-        let var_start = vars.len() as u32;
-        vars.extend(
-            rule.var_names
-                .iter()
-                .zip(&rule.converters)
-                .zip(&rule.plain_vars)
-                .map(|((name, conv), plain)| FastVar {
-                    name: name.clone(),
-                    conv: (!plain).then(|| conv.clone()),
-                }),
-        );
+    fn new(id: u32, rule: &CompiledRule) -> Self {
+        let vars = rule
+            .var_names
+            .iter()
+            .zip(&rule.converters)
+            .zip(&rule.plain_vars)
+            .map(|((name, conv), plain)| FastVar {
+                name: name.clone(),
+                conv: (!plain).then(|| conv.clone()),
+            })
+            .collect();
+        let bits = rule
+            .methods
+            .as_ref()
+            .map_or(ALL_BITS, MethodSet::standard_bits);
+        let protocol = if rule.rule.websocket {
+            WEBSOCKET_BIT
+        } else {
+            HTTP_BIT
+        };
+        let has_defaults = !rule.rule.defaults.is_empty();
         FastRule {
             id,
-            bits: rule
-                .methods
-                .as_ref()
-                .map_or(ALL_BITS, MethodSet::standard_bits),
+            accepts: bits | protocol,
             websocket: rule.rule.websocket,
-            has_defaults: !rule.rule.defaults.is_empty(),
+            attention: has_defaults || rule.post || rule.auto_options,
+            has_defaults,
             post: rule.post,
             auto_options: rule.auto_options,
-            var_start,
-            var_len: rule.var_names.len() as u32,
+            vars,
             preceders: Box::new([]),
         }
     }
@@ -147,21 +162,15 @@ struct DomainIndex {
     /// non-strict rule with one). A path that matches neither router
     /// matches nothing.
     misses: Option<matchit::Router<()>>,
-    shapes: Vec<ShapeInfo>,
-    rules: Vec<FastRule>,
-    vars: Vec<FastVar>,
-    slots: Vec<Slot>,
+    shapes: Vec<Shape>,
 }
 
-/// A shape's rules (`rules[rules..rules + n_rules]`, in rank order) and
-/// where its variables are in a matching path (`slots[slots..slots +
-/// n_slots]`).
-#[derive(Debug, Clone, Copy)]
-struct ShapeInfo {
-    rules: u32,
-    n_rules: u32,
-    slots: u32,
-    n_slots: u32,
+/// A shape's rules (in rank order) and where its variables are in a
+/// matching path.
+#[derive(Debug)]
+struct Shape {
+    rules: Box<[FastRule]>,
+    slots: Box<[Slot]>,
 }
 
 /// The matchit index of a map, per static domain part.
@@ -288,7 +297,6 @@ impl Index {
 
         let mut router = matchit::Router::new();
         let mut shapes: Vec<Vec<FastRule>> = Vec::new();
-        let mut vars: Vec<FastVar> = Vec::new();
         let mut shape_ids: HashMap<String, u32> = HashMap::new();
         let mut shape_of: HashMap<u32, u32> = HashMap::new();
         // Per shape, its segments if simple. While every shape is simple,
@@ -319,7 +327,7 @@ impl Index {
                 }
             };
             shape_of.insert(id, sid);
-            shapes[sid as usize].push(FastRule::new(id, r, &mut vars));
+            shapes[sid as usize].push(FastRule::new(id, r));
         }
         let complete = segments.iter().all(Option::is_some);
         // Candidate preceders share a literal prefix with the rule (one is a
@@ -384,6 +392,7 @@ impl Index {
                         preceders.push(e.event);
                     }
                 }
+                fr.attention |= !preceders.is_empty();
                 fr.preceders = preceders.into_boxed_slice();
             }
         }
@@ -393,27 +402,17 @@ impl Index {
         } else {
             None
         };
-        let mut infos = Vec::with_capacity(shapes.len());
-        let mut flat = Vec::with_capacity(ids.len());
-        let mut slots = Vec::new();
-        for shape in shapes {
-            let shape_slots = slots_of(&rules[shape[0].id as usize].tokens);
-            infos.push(ShapeInfo {
-                rules: flat.len() as u32,
-                n_rules: shape.len() as u32,
-                slots: slots.len() as u32,
-                n_slots: shape_slots.len() as u32,
-            });
-            slots.extend(shape_slots);
-            flat.extend(shape);
-        }
+        let shapes = shapes
+            .into_iter()
+            .map(|rules_of_shape| Shape {
+                slots: slots_of(&rules[rules_of_shape[0].id as usize].tokens).into(),
+                rules: rules_of_shape.into(),
+            })
+            .collect();
         DomainIndex {
             router,
             misses,
-            shapes: infos,
-            rules: flat,
-            vars,
-            slots,
+            shapes,
         }
     }
 
@@ -454,29 +453,28 @@ impl Index {
                 _ => Lookup::Unsure,
             };
         };
-        let info = di.shapes[*m.value as usize];
-        let shape = &di.rules[info.rules as usize..(info.rules + info.n_rules) as usize];
+        let shape = &di.shapes[*m.value as usize];
         // The variables' texts are located by the shape, without asking
         // matchit (whose parameter iterator re-validates UTF-8).
-        let slots = &di.slots[info.slots as usize..(info.slots + info.n_slots) as usize];
+        let slots = &*shape.slots;
         let key_bit = key.bit();
+        let want = key_bit | if websocket { WEBSOCKET_BIT } else { HTTP_BIT };
         let mut dirty = false;
-        'rules: for fr in shape {
+        'rules: for fr in &*shape.rules {
             let allowed = if key_bit != 0 {
-                fr.bits & key_bit != 0
+                fr.accepts & want == want
             } else {
-                map.rules[fr.id as usize].allows(key)
+                fr.websocket == websocket && map.rules[fr.id as usize].allows(key)
             };
-            if !allowed || fr.websocket != websocket {
+            if !allowed {
                 continue;
             }
             if dirty {
                 values.clear();
             }
             dirty = true;
-            let vars = &di.vars[fr.var_start as usize..(fr.var_start + fr.var_len) as usize];
             let mut at = 0;
-            for (var, &slot) in vars.iter().zip(slots) {
+            for (n, (var, &slot)) in fr.vars.iter().zip(slots).enumerate() {
                 let Some((raw, plain)) = slot_text(path, slot, &mut at) else {
                     values.clear();
                     return Lookup::Unsure;
@@ -494,13 +492,19 @@ impl Index {
                     },
                 };
                 match (&var.conv, text) {
-                    (None, Cow::Borrowed(text)) => values.push_borrowed(&var.name, text),
+                    (None, Cow::Borrowed(text)) => values.push_borrowed_nth(n, &var.name, text),
                     (None, text) => values.push(&var.name, Value::Str(text)),
                     (Some(conv), text) => match conv.to_value(text) {
                         Some(v) => values.push(&var.name, v),
                         None => continue 'rules,
                     },
                 }
+            }
+            if !fr.attention {
+                return Lookup::Hit(Hit {
+                    id: fr.id,
+                    post: false,
+                });
             }
             if fr.has_defaults {
                 add_defaults(&map.rules[fr.id as usize], values);
@@ -649,7 +653,7 @@ mod github_table {
         let mut with_preceders = Vec::new();
         for (_, di) in &index.domains {
             {
-                for fr in &di.rules {
+                for fr in di.shapes.iter().flat_map(|s| &*s.rules) {
                     if !fr.preceders.is_empty() {
                         with_preceders.push((
                             map.rules[fr.id as usize].rule.to_string(),

@@ -247,6 +247,21 @@ impl<'a> Values<'a> {
         self.push_spilled(name, Value::Str(Cow::Borrowed(text)));
     }
 
+    /// [`push_borrowed`](Self::push_borrowed) of the value number `n`
+    /// (there are `n` values already): an inline entry goes to its place
+    /// without a search for the first free one.
+    #[inline]
+    pub(crate) fn push_borrowed_nth(&mut self, n: usize, name: &'a str, text: &'a str) {
+        debug_assert_eq!(self.len(), n);
+        if let Storage::Inline(items) = &mut self.storage
+            && let Some(slot @ None) = items.get_mut(n)
+        {
+            *slot = Some((name, Value::Str(Cow::Borrowed(text))));
+            return;
+        }
+        self.push_borrowed(name, text);
+    }
+
     /// [`push`](Self::push) past the inline entries, or of a value that
     /// holds something to free.
     #[inline(never)]
