@@ -29,7 +29,7 @@ use crate::converter::Converter;
 use crate::encode::decode;
 use crate::map::Map;
 use crate::matcher::{PartsMatch, ReqParts, Trie, match_rule_parts};
-use crate::methods::{ALL_BITS, MethodKey, MethodSet};
+use crate::methods::{ALL_BITS, MethodKey, MethodSet, OPTIONS_BIT};
 use crate::part::Budget;
 use crate::shape::{
     Nfa, SegKind, Slot, literal_prefix, overlap, shape, simple_segments, slot_text, slots_of,
@@ -65,13 +65,13 @@ struct FastRule {
     /// compiled rule.
     accepts: u16,
     websocket: bool,
-    /// Anything to do after the variables: defaults, preceders, or after-
-    /// match steps (see `post` and `auto_options`).
+    /// Anything to do after the variables: defaults or preceders.
     attention: bool,
     has_defaults: bool,
-    /// Alias, `redirect_to` or default redirects to look at after a match.
-    post: bool,
-    auto_options: bool,
+    /// The request bits (as in `accepts`) for which the after-match steps
+    /// may apply: all (alias, `redirect_to` or default redirects), OPTIONS
+    /// (answered automatically), or none.
+    post: u16,
     vars: Box<[FastVar]>,
     preceders: Box<[Event]>,
 }
@@ -110,10 +110,15 @@ impl FastRule {
             id,
             accepts: bits | protocol,
             websocket: rule.rule.websocket,
-            attention: has_defaults || rule.post || rule.auto_options,
+            attention: has_defaults,
             has_defaults,
-            post: rule.post,
-            auto_options: rule.auto_options,
+            post: if rule.post {
+                u16::MAX
+            } else if rule.auto_options {
+                OPTIONS_BIT
+            } else {
+                0
+            },
             vars,
             preceders: Box::new([]),
         }
@@ -500,23 +505,20 @@ impl Index {
                     },
                 }
             }
-            if !fr.attention {
-                return Lookup::Hit(Hit {
-                    id: fr.id,
-                    post: false,
-                });
-            }
-            if fr.has_defaults {
-                add_defaults(&map.rules[fr.id as usize], values);
-            }
-            if !fr.preceders.is_empty() && blocked(map, &fr.preceders, domain, path, key, websocket)
-            {
-                values.clear();
-                return Lookup::Unsure;
+            if fr.attention {
+                if fr.has_defaults {
+                    add_defaults(&map.rules[fr.id as usize], values);
+                }
+                if !fr.preceders.is_empty()
+                    && blocked(map, &fr.preceders, domain, path, key, websocket)
+                {
+                    values.clear();
+                    return Lookup::Unsure;
+                }
             }
             return Lookup::Hit(Hit {
                 id: fr.id,
-                post: fr.post || (fr.auto_options && key.is_options()),
+                post: fr.post & want != 0,
             });
         }
         Lookup::Unsure

@@ -64,14 +64,14 @@ pub(crate) fn slots_of(tokens: &[Tok]) -> Vec<Slot> {
 /// on it).
 #[inline(always)]
 pub(crate) fn slot_text<'x>(path: &'x str, slot: Slot, at: &mut usize) -> Option<(&'x str, bool)> {
-    let bytes = path.as_bytes();
     let start = *at + slot.skip as usize;
-    let left = bytes.len().checked_sub(start)?;
+    let tail = path.get(start..)?;
+    let left = tail.len();
     // The next eight bytes, or the path's last `left` ones in the low
     // bytes (zeros, not slashes, above them).
-    let word = match bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+    let word = match tail.as_bytes().first_chunk::<8>() {
         Some(w) => u64::from_le_bytes(*w),
-        None => match bytes.last_chunk::<8>() {
+        None => match path.as_bytes().last_chunk::<8>() {
             Some(w) if left > 0 => u64::from_le_bytes(*w) >> (64 - 8 * left),
             _ => return slot_text_slow(path, slot, at),
         },
@@ -92,10 +92,10 @@ pub(crate) fn slot_text<'x>(path: &'x str, slot: Slot, at: &mut usize) -> Option
     if len > 8 {
         return slot_text_slow(path, slot, at);
     }
-    let end = (start + len).checked_sub(slot.suffix as usize)?;
-    let text = path.get(start..end)?;
-    let plain = common_word(word, len) || is_plain(text.as_bytes());
-    *at = end;
+    let n = len.checked_sub(slot.suffix as usize)?;
+    let text = tail.get(..n)?;
+    let plain = common_word(word, n) || is_plain(text.as_bytes());
+    *at = start + n;
     Some((text, plain))
 }
 
@@ -124,13 +124,19 @@ fn common_word(word: u64, len: usize) -> bool {
     let z = y ^ (ONES * u64::from(b'_'));
     let underscore = !((z + LOW7) | z);
     let bad = !(letters | digits | underscore) | word;
-    let mask = if len >= 8 {
-        HIGHS
-    } else {
-        HIGHS & ((1u64 << (8 * len)) - 1)
-    };
-    bad & mask == 0
+    bad & TEXT_HIGHS[len] == 0
 }
+
+/// The high bits of the first `n` bytes of a word.
+static TEXT_HIGHS: [u64; 9] = {
+    let mut t = [0; 9];
+    let mut n = 1;
+    while n <= 8 {
+        t[n] = HIGHS & (u64::MAX >> (64 - 8 * n));
+        n += 1;
+    }
+    t
+};
 
 /// [`slot_text`] for a text longer than eight bytes or a path shorter than
 /// eight: one byte at a time.
