@@ -73,6 +73,9 @@ struct FastRule {
     /// (answered automatically), or none.
     post: u16,
     vars: Box<[FastVar]>,
+    /// Every variable takes its text as is (the default `string`
+    /// converter), and there are at most [`Values::INLINE`] of them.
+    text_only: bool,
     preceders: Box<[Event]>,
 }
 
@@ -86,7 +89,7 @@ struct FastVar {
 
 impl FastRule {
     fn new(id: u32, rule: &CompiledRule) -> Self {
-        let vars = rule
+        let vars: Box<[FastVar]> = rule
             .var_names
             .iter()
             .zip(&rule.converters)
@@ -119,6 +122,8 @@ impl FastRule {
             } else {
                 0
             },
+            text_only: vars.iter().all(|v: &FastVar| v.conv.is_none())
+                && vars.len() <= Values::INLINE,
             vars,
             preceders: Box::new([]),
         }
@@ -426,7 +431,7 @@ impl Index {
     pub(crate) fn lookup<'x>(
         &'x self,
         map: &'x Map,
-        req: &Request<'_, 'x, '_>,
+        req: Request<'_, 'x, '_>,
         values: &mut Values<'x>,
     ) -> Lookup {
         let Request {
@@ -435,7 +440,7 @@ impl Index {
             form,
             key,
             websocket,
-        } = *req;
+        } = req;
         // Empty strings are compared by length: `memcmp` on the dangling
         // pointer of an empty `Box<str>` is very slow on some CPUs.
         let same = |d: &str| d.len() == domain.len() && (domain.is_empty() || d == domain);
@@ -479,30 +484,49 @@ impl Index {
             }
             dirty = true;
             let mut at = 0;
-            for (n, (var, &slot)) in fr.vars.iter().zip(slots).enumerate() {
-                let Some((raw, plain)) = slot_text(path, slot, &mut at) else {
-                    values.clear();
-                    return Lookup::Unsure;
-                };
-                let text = match form {
-                    PathForm::Plain => Cow::Borrowed(raw),
-                    PathForm::Unchecked if plain => Cow::Borrowed(raw),
-                    PathForm::Unchecked => {
+            // The common case: texts taken as they are, straight into the
+            // inline entries.
+            if fr.text_only
+                && form != PathForm::Escaped
+                && let Some(items) = values.inline_entries()
+            {
+                for ((item, var), &slot) in items.iter_mut().zip(&fr.vars).zip(slots) {
+                    let Some((text, plain)) = slot_text(path, slot, &mut at) else {
+                        values.clear();
+                        return Lookup::Unsure;
+                    };
+                    if !plain && form == PathForm::Unchecked {
                         values.clear();
                         return Lookup::Unsure;
                     }
-                    PathForm::Escaped => match decode(raw) {
-                        Some(text) => text,
-                        None => continue 'rules,
-                    },
-                };
-                match (&var.conv, text) {
-                    (None, Cow::Borrowed(text)) => values.push_borrowed_nth(n, &var.name, text),
-                    (None, text) => values.push(&var.name, Value::Str(text)),
-                    (Some(conv), text) => match conv.to_value(text) {
-                        Some(v) => values.push(&var.name, v),
-                        None => continue 'rules,
-                    },
+                    *item = Some((&var.name, Value::Str(Cow::Borrowed(text))));
+                }
+            } else {
+                for (n, (var, &slot)) in fr.vars.iter().zip(slots).enumerate() {
+                    let Some((raw, plain)) = slot_text(path, slot, &mut at) else {
+                        values.clear();
+                        return Lookup::Unsure;
+                    };
+                    let text = match form {
+                        PathForm::Plain => Cow::Borrowed(raw),
+                        PathForm::Unchecked if plain => Cow::Borrowed(raw),
+                        PathForm::Unchecked => {
+                            values.clear();
+                            return Lookup::Unsure;
+                        }
+                        PathForm::Escaped => match decode(raw) {
+                            Some(text) => text,
+                            None => continue 'rules,
+                        },
+                    };
+                    match (&var.conv, text) {
+                        (None, Cow::Borrowed(text)) => values.push_borrowed_nth(n, &var.name, text),
+                        (None, text) => values.push(&var.name, Value::Str(text)),
+                        (Some(conv), text) => match conv.to_value(text) {
+                            Some(v) => values.push(&var.name, v),
+                            None => continue 'rules,
+                        },
+                    }
                 }
             }
             if fr.attention {
@@ -676,7 +700,7 @@ mod github_table {
                 key,
                 websocket: false,
             };
-            let id = match index.lookup(&map, &req, &mut values) {
+            let id = match index.lookup(&map, req, &mut values) {
                 super::Lookup::Hit(hit) => Some(hit.id),
                 _ => None,
             };

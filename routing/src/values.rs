@@ -66,6 +66,9 @@ impl PartialEq for Values<'_> {
 }
 
 impl<'a> Values<'a> {
+    /// How many values live inline.
+    pub(crate) const INLINE: usize = INLINE;
+
     /// No values.
     ///
     /// # Examples
@@ -209,6 +212,17 @@ impl<'a> Values<'a> {
         match &mut self.storage {
             Storage::Inline(items) => items[i] = Some((name, value)),
             Storage::Heap(v) => v[i].1 = value,
+        }
+    }
+
+    /// The inline entries, if the values are inline (none of them holds
+    /// anything to free, and there are at most [`Values::INLINE`]). The
+    /// `Some` entries must stay first.
+    #[inline]
+    pub(crate) fn inline_entries(&mut self) -> Option<&mut [Option<Entry<'a>>; INLINE]> {
+        match &mut self.storage {
+            Storage::Inline(items) => Some(items),
+            Storage::Heap(_) => None,
         }
     }
 

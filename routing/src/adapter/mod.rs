@@ -286,7 +286,7 @@ impl<'a> MapAdapter<'a> {
                 websocket: self.websocket,
             };
             let mut values = Values::new();
-            match ix.lookup(map, &req, &mut values) {
+            match ix.lookup(map, req, &mut values) {
                 Lookup::Hit(hit) => {
                     if hit.post {
                         self.after_match(hit.id, &values, method, path)?;
@@ -430,7 +430,7 @@ impl<'a> MapAdapter<'a> {
             websocket: self.websocket,
         };
         if let Some(ix) = &map.index {
-            match ix.lookup(map, &req, values) {
+            match ix.lookup(map, req, values) {
                 Lookup::Hit(hit) => return Ok((hit.id, hit.post)),
                 Lookup::NotFound
                     if !(map.settings.merge_slashes && has_double_slash(path.as_bytes())) =>
