@@ -76,6 +76,9 @@ struct FastRule {
     /// Every variable takes its text as is (the default `string`
     /// converter), and there are at most [`Values::INLINE`] of them.
     text_only: bool,
+    /// For a `text_only` rule: its variables' names, in place (a hit then
+    /// reads no other record than the shape's and the rule's).
+    names: [Box<str>; Values::INLINE],
     preceders: Box<[Event]>,
 }
 
@@ -124,6 +127,9 @@ impl FastRule {
             },
             text_only: vars.iter().all(|v: &FastVar| v.conv.is_none())
                 && vars.len() <= Values::INLINE,
+            names: std::array::from_fn(|i| {
+                vars.get(i).map_or_else(Box::default, |v| v.name.clone())
+            }),
             vars,
             preceders: Box::new([]),
         }
@@ -181,6 +187,8 @@ struct DomainIndex {
 struct Shape {
     rules: Box<[FastRule]>,
     slots: Box<[Slot]>,
+    /// The first slots, in place (see `FastRule::names`).
+    first_slots: [Slot; Values::INLINE],
 }
 
 /// The matchit index of a map, per static domain part.
@@ -414,9 +422,13 @@ impl Index {
         };
         let shapes = shapes
             .into_iter()
-            .map(|rules_of_shape| Shape {
-                slots: slots_of(&rules[rules_of_shape[0].id as usize].tokens).into(),
-                rules: rules_of_shape.into(),
+            .map(|rules_of_shape| {
+                let slots = slots_of(&rules[rules_of_shape[0].id as usize].tokens);
+                Shape {
+                    first_slots: std::array::from_fn(|i| slots.get(i).copied().unwrap_or_default()),
+                    slots: slots.into(),
+                    rules: rules_of_shape.into(),
+                }
             })
             .collect();
         DomainIndex {
@@ -434,13 +446,32 @@ impl Index {
         req: Request<'_, 'x, '_>,
         values: &mut Values<'x>,
     ) -> Lookup {
-        let Request {
-            domain,
-            path,
-            form,
-            key,
-            websocket,
-        } = req;
+        self.lookup_parts(
+            map,
+            req.domain,
+            req.path,
+            req.form,
+            req.key,
+            req.websocket,
+            values,
+        )
+    }
+
+    /// [`lookup`](Self::lookup) with the request's parts as arguments: a
+    /// `Request` kept whole stays in memory (its fields are stored on every
+    /// call), parts stay in registers.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn lookup_parts<'x>(
+        &'x self,
+        map: &'x Map,
+        domain: &str,
+        path: &'x str,
+        form: PathForm,
+        key: MethodKey<'_>,
+        websocket: bool,
+        values: &mut Values<'x>,
+    ) -> Lookup {
         // Empty strings are compared by length: `memcmp` on the dangling
         // pointer of an empty `Box<str>` is very slow on some CPUs.
         let same = |d: &str| d.len() == domain.len() && (domain.is_empty() || d == domain);
@@ -490,7 +521,13 @@ impl Index {
                 && form != PathForm::Escaped
                 && let Some(items) = values.inline_entries()
             {
-                for ((item, var), &slot) in items.iter_mut().zip(&fr.vars).zip(slots) {
+                let n = fr.vars.len();
+                for ((item, name), &slot) in items
+                    .iter_mut()
+                    .zip(&fr.names)
+                    .zip(&shape.first_slots)
+                    .take(n)
+                {
                     let Some((text, plain)) = slot_text(path, slot, &mut at) else {
                         values.clear();
                         return Lookup::Unsure;
@@ -499,7 +536,9 @@ impl Index {
                         values.clear();
                         return Lookup::Unsure;
                     }
-                    *item = Some((&var.name, Value::Str(Cow::Borrowed(text))));
+                    // The entry is empty: nothing to drop.
+                    debug_assert!(item.is_none());
+                    std::mem::forget(item.replace((name, Value::Str(Cow::Borrowed(text)))));
                 }
             } else {
                 for (n, (var, &slot)) in fr.vars.iter().zip(slots).enumerate() {

@@ -14,7 +14,7 @@ use crate::encode::is_plain;
 ///
 /// Only the variables' own bytes are scanned (for the `/` ending their
 /// segment): the literal text between them is known from the shape.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Slot {
     pub(crate) skip: u32,
     pub(crate) suffix: u32,
