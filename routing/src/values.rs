@@ -27,8 +27,6 @@ enum Storage<'a> {
     Heap(Vec<Entry<'a>>),
 }
 
-const EMPTY: ManuallyDrop<[Option<Entry<'static>>; INLINE]> = ManuallyDrop::new([None, None, None]);
-
 /// The values of a match: the rule's variables in rule order (host or
 /// subdomain variables first), then the rule's defaults.
 ///
@@ -227,11 +225,19 @@ impl<'a> Values<'a> {
     }
 
     /// Removes every value.
+    #[inline]
     pub(crate) fn clear(&mut self) {
         match &mut self.storage {
-            Storage::Inline(items) => *items = EMPTY,
-            Storage::Heap(v) => v.clear(),
+            // Entry by entry: only the tags are written.
+            Storage::Inline(items) => items.iter_mut().for_each(|item| *item = None),
+            Storage::Heap(v) => Self::clear_vec(v),
         }
+    }
+
+    /// Empties a vector of entries (out of line: the drop code is long).
+    #[inline(never)]
+    fn clear_vec(v: &mut Vec<Entry<'a>>) {
+        v.clear();
     }
 
     #[inline]
