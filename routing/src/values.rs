@@ -228,8 +228,11 @@ impl<'a> Values<'a> {
     #[inline]
     pub(crate) fn clear(&mut self) {
         match &mut self.storage {
-            // Entry by entry: only the tags are written.
-            Storage::Inline(items) => items.iter_mut().for_each(|item| *item = None),
+            // Inline entries hold nothing to free: only the tags are
+            // written, without drop checks.
+            Storage::Inline(items) => items
+                .iter_mut()
+                .for_each(|item| std::mem::forget(item.take())),
             Storage::Heap(v) => Self::clear_vec(v),
         }
     }
