@@ -145,7 +145,9 @@
 //! # Robustness
 //!
 //! The head limits, timeouts and body bounds of the gateway glue apply
-//! ([`Options::gateway`]); the accept loop never ends on an error (running
+//! ([`Options::gateway`]); at most [`Options::max_connections`] connections
+//! are served at once (the rest wait in the listen backlog), which bounds
+//! the bodies read before the handler runs; the accept loop never ends on an error (running
 //! out of descriptors waits and retries, 10 ms doubling to 1 s); the
 //! process raises its soft limit on open files to the hard limit at start.
 //! Every case of the project's attack corpus is replayed against it (see

@@ -19,6 +19,7 @@ use crate::BuildSpec;
 /// | [`static_files`](Self::static_files) | none | `static_files` (SharedDataMiddleware) |
 /// | [`log_requests`](Self::log_requests) | `true` | the request log of `WSGIRequestHandler` |
 /// | [`gateway`](Self::gateway) | [`Options::default_gateway`] | timeouts and limits |
+/// | [`max_connections`](Self::max_connections) | 100 | — (the listen backlog holds the rest) |
 /// | [`build`](Self::build) | detected | — (the `cargo build` the reloader runs) |
 /// | [`debounce`](Self::debounce) | 50 ms | `reloader_interval` |
 ///
@@ -44,6 +45,7 @@ pub struct Options {
     exclude_patterns: Vec<String>,
     static_files: Vec<(String, PathBuf)>,
     gateway: GatewayConfig,
+    max_connections: usize,
     build: Option<BuildSpec>,
     debounce: Duration,
 }
@@ -58,6 +60,7 @@ impl Default for Options {
             exclude_patterns: Vec::new(),
             static_files: Vec::new(),
             gateway: Self::default_gateway(),
+            max_connections: 100,
             build: None,
             debounce: Duration::from_millis(50),
         }
@@ -119,6 +122,14 @@ impl Options {
     /// Limits and timeouts of the connections.
     pub fn gateway(&self) -> &GatewayConfig {
         &self.gateway
+    }
+
+    /// The most connections served at once: more wait in the listen backlog
+    /// until one closes. Each may hold a body of up to
+    /// [`buffer_body`](GatewayConfig::buffer_body) bytes read before the
+    /// handler runs, so this bounds that memory too (100 × 1 MiB by default).
+    pub fn max_connections(&self) -> usize {
+        self.max_connections
     }
 
     /// The `cargo build` the reloader runs, when given (otherwise it is
@@ -202,6 +213,24 @@ impl Options {
     #[must_use]
     pub fn with_gateway(mut self, gateway: GatewayConfig) -> Self {
         self.gateway = gateway;
+        self
+    }
+
+    /// Returns these options serving at most `connections` connections at
+    /// once (at least one).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_devserver::Options;
+    ///
+    /// assert_eq!(Options::default().max_connections(), 100);
+    /// assert_eq!(Options::default().with_max_connections(8).max_connections(), 8);
+    /// assert_eq!(Options::default().with_max_connections(0).max_connections(), 1);
+    /// ```
+    #[must_use]
+    pub fn with_max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
         self
     }
 

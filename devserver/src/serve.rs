@@ -162,10 +162,11 @@ impl Server {
             .set_nonblocking(true)
             .map_err(Error::io("cannot configure the listening socket"))?;
         let stop = self.stop;
+        let max_connections = self.options.max_connections();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(self.listener)
                 .map_err(Error::io("cannot register the listening socket"))?;
-            accept_loop(listener, gateway, &stop).await;
+            accept_loop(listener, gateway, &stop, max_connections).await;
             Ok(())
         })
     }
@@ -186,10 +187,13 @@ fn layers<A: Application>(app: A, options: &Options) -> Box<dyn Application> {
     Box::new(DebugPage::new(app).with_debugger(options.debugger()))
 }
 
+/// Accepts connections while fewer than `max_connections` are open (the
+/// others wait in the listen backlog), until `stop`.
 async fn accept_loop<A: Application, E: Executor>(
     listener: tokio::net::TcpListener,
     gateway: Gateway<A, E>,
     stop: &StopHandle,
+    max_connections: usize,
 ) {
     let mut connections = JoinSet::new();
     let mut backoff = Backoff::default();
@@ -200,7 +204,7 @@ async fn accept_loop<A: Application, E: Executor>(
             biased;
             () = &mut stopped => break,
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            accepted = listener.accept() => match accepted {
+            accepted = listener.accept(), if connections.len() < max_connections => match accepted {
                 Ok((stream, peer)) => {
                     backoff.reset();
                     // Small responses go out at once (no Nagle delay).

@@ -128,3 +128,40 @@ fn descriptor_exhaustion_backs_off_and_recovers() {
         "one report per run of failures, not one per retry: {log}"
     );
 }
+
+#[test]
+fn connections_past_max_connections_wait_for_a_free_slot() {
+    let server = Process::testapp(&[], &[("TESTAPP_MAX_CONNECTIONS", "2")]);
+    let request = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    let answered = |stream: &mut TcpStream, within: Duration| {
+        stream.set_read_timeout(Some(within)).unwrap();
+        let mut buffer = [0; 512];
+        match stream.read(&mut buffer) {
+            Ok(n) => n > 0 && buffer.starts_with(b"HTTP/1.1 200 OK"),
+            Err(_) => false,
+        }
+    };
+    // Two kept-alive connections take both slots (keep-alive closes them
+    // after 2 to 3 idle seconds: what follows happens well inside that).
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut stream = TcpStream::connect(server.address).unwrap();
+        stream.write_all(request).unwrap();
+        assert!(answered(&mut stream, Duration::from_secs(5)));
+        held.push(stream);
+    }
+    // A third connects (the backlog takes it) but is not served...
+    let mut third = TcpStream::connect(server.address).unwrap();
+    third.write_all(request).unwrap();
+    let started = Instant::now();
+    assert!(!answered(&mut third, Duration::from_millis(400)));
+    // ...until a slot frees.
+    drop(held.pop());
+    assert!(answered(&mut third, Duration::from_secs(5)));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "served only after {:?}: by the keep-alive timeout, not the free slot",
+        started.elapsed()
+    );
+    drop(held);
+}

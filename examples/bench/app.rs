@@ -3,6 +3,7 @@
 
 use carafe::cli::BoxError;
 use carafe::prelude::*;
+use carafe::wrappers::Limits;
 use serde::Serialize;
 
 use super::fortunes::Fortunes;
@@ -49,8 +50,8 @@ fn form(request: &Request) -> Result<String, Error> {
 }
 
 /// A multipart upload: the length of the part `file`, read whole in one go
-/// (Flask's `len(f.read())`; a part over the memory threshold is spooled to
-/// a temporary file, as Werkzeug does, and read back here).
+/// (Flask's `len(f.read())`; a part over the memory threshold, see
+/// [`limits`], is spooled to a temporary file and read back here).
 #[post("/upload")]
 fn upload(files: Files<'_>) -> Result<(StatusCode, String), Error> {
     let Some(file) = files.get("file") else {
@@ -60,9 +61,28 @@ fn upload(files: Files<'_>) -> Result<(StatusCode, String), Error> {
     Ok((StatusCode::OK, length.to_string()))
 }
 
+/// The request limits: the defaults (Werkzeug's), except that a request's
+/// files may keep 2 MiB in memory, so the 1 MiB upload is held in memory as
+/// the axum peer holds it (multer's `Field::bytes`). With `spool_like_werkzeug`
+/// (`BENCH_SPOOL=1` in the environment) the default 500 KiB applies and the
+/// part is spooled to a temporary file, as Werkzeug spools it.
+pub(crate) fn limits(spool_like_werkzeug: bool) -> Limits {
+    if spool_like_werkzeug {
+        Limits::default()
+    } else {
+        Limits::default().with_file_memory_threshold(2 << 20)
+    }
+}
+
 /// The app factory: the production server calls it in every worker.
 pub(crate) fn create_app() -> Result<App, BoxError> {
+    build_app(limits(std::env::var_os("BENCH_SPOOL").is_some()))
+}
+
+/// The app with these request limits.
+pub(crate) fn build_app(limits: Limits) -> Result<App, BoxError> {
     let app = App::builder()
+        .limits(limits)
         .state(Fortunes::load()?)
         .register(plaintext)
         .register(json)

@@ -9,7 +9,7 @@
 //! | group | bare | carafe |
 //! |---|---|---|
 //! | `urlencoded_10_fields` | `serde_urlencoded::from_str` into pairs | `urlencoded::parse`; `Request::form` (whole request path) |
-//! | `multipart_1mib_file` | multer alone, field bytes collected | `multipart::parse` in memory; with the default limits (spooled to a temporary file) |
+//! | `multipart_1mib_file` | multer alone, field bytes collected | `multipart::parse` in memory; `Request::files` in memory (body length known); `multipart::parse` with the default limits (spooled to a temporary file) |
 //! | `multipart_100_parts` | multer alone | `multipart::parse` |
 //! | `cookie_20` | `cookie::Cookie::split_parse` | `cookies::parse_cookie`; `Request::cookies` |
 
@@ -112,6 +112,20 @@ fn benches(c: &mut Criterion) {
     group.bench_function("spooled", |b| {
         b.iter(|| multipart::parse(&mut &body[..], &boundary, &Limits::default()).unwrap());
     });
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    group.bench_function("request", |b| {
+        b.iter_batched(
+            || {
+                RequestBuilder::post("/")
+                    .body(body.clone())
+                    .content_type(content_type.as_str())
+                    .limits(in_memory)
+                    .build()
+            },
+            |request| request.files().unwrap().len(),
+            BatchSize::SmallInput,
+        );
+    });
     group.finish();
 
     let parts: Vec<(String, String)> = (0..100)
@@ -189,7 +203,7 @@ fn main() {
     println!("\nratios (carafe / bare dependency, same run; below 1 is faster):");
     for (group, functions) in [
         ("urlencoded_10_fields", &["parser", "request"][..]),
-        ("multipart_1mib_file", &["parser", "spooled"][..]),
+        ("multipart_1mib_file", &["parser", "request", "spooled"][..]),
         ("multipart_100_parts", &["parser"][..]),
         ("cookie_20", &["parser", "request"][..]),
     ] {

@@ -266,17 +266,35 @@ pub(crate) struct Spooled {
 
 /// Receives a file's chunks: in memory up to a budget shared by the request's
 /// files, then in a temporary file.
+///
+/// With the body's length known (`Content-Length`, as browsers send it), the
+/// in-memory content is one vector: every chunk is copied as it arrives and
+/// dropped at once, so the parser reuses its buffer (a chunk may be a slice of
+/// it), and a part of several chunks reserves, on its second chunk, the
+/// body's length (at most the memory left): a large part is copied once
+/// instead of growing by reallocation, a part of one chunk never reserves
+/// more than its size, and an over-reservation is given back at the end.
+/// Without a length, the chunks are held and joined at the end (one copy).
 pub(crate) struct SpoolWriter {
-    /// The chunks kept in memory (joined once, at the end).
-    memory: Vec<Bytes>,
+    /// The content so far, when the body's length is known.
+    memory: Vec<u8>,
+    /// The chunks so far, when it is not.
+    held: Vec<Bytes>,
+    /// The body's declared length, when known: no part is larger, so it
+    /// bounds the reservation.
+    body_length: Option<u64>,
     file: Option<io::BufWriter<NamedTempFile>>,
     size: u64,
 }
 
 impl SpoolWriter {
-    pub(crate) fn new() -> Self {
+    /// A writer for a part of a body of `body_length` bytes (`None`:
+    /// unknown).
+    pub(crate) fn new(body_length: Option<u64>) -> Self {
         Self {
             memory: Vec::new(),
+            held: Vec::new(),
+            body_length,
             file: None,
             size: 0,
         }
@@ -285,17 +303,37 @@ impl SpoolWriter {
     /// Appends `chunk`; `memory_left` is what the request may still keep in
     /// memory (the writer takes what it keeps from it).
     pub(crate) fn write(&mut self, chunk: Bytes, memory_left: &mut usize) -> io::Result<()> {
+        let first = self.size == 0;
         self.size += chunk.len() as u64;
         let file = match self.file.as_mut() {
             Some(file) => file,
             None if chunk.len() <= *memory_left => {
                 *memory_left -= chunk.len();
-                self.memory.push(chunk);
+                let Some(length) = self.body_length else {
+                    self.held.push(chunk);
+                    return Ok(());
+                };
+                if !first && self.memory.capacity() - self.memory.len() < chunk.len() {
+                    // More than one chunk: a large part. Reserve what the
+                    // body can hold, within the budget.
+                    let room = usize::try_from(length)
+                        .unwrap_or(usize::MAX)
+                        .saturating_sub(self.memory.len())
+                        .min(*memory_left + chunk.len())
+                        .max(chunk.len());
+                    self.memory.reserve_exact(room);
+                }
+                self.memory.extend_from_slice(&chunk);
                 return Ok(());
             }
             None => {
-                let mut file = io::BufWriter::with_capacity(64 * 1024, NamedTempFile::new()?);
-                for kept in self.memory.drain(..) {
+                // Small chunks are gathered; a parser chunk (up to 64 KiB)
+                // mostly is not, and goes to the file without a copy.
+                let mut file = io::BufWriter::with_capacity(16 * 1024, NamedTempFile::new()?);
+                file.write_all(&self.memory)?;
+                *memory_left += self.memory.len();
+                self.memory = Vec::new();
+                for kept in self.held.drain(..) {
                     *memory_left += kept.len();
                     file.write_all(&kept)?;
                 }
@@ -305,11 +343,19 @@ impl SpoolWriter {
         file.write_all(&chunk)
     }
 
-    pub(crate) fn finish(self) -> io::Result<Spooled> {
+    pub(crate) fn finish(mut self) -> io::Result<Spooled> {
         let content = match self.file {
-            // Always a copy: a chunk may be a slice of a larger buffer of the
-            // parser, which it would keep alive.
-            None => Content::Memory(Bytes::from(self.memory.concat())),
+            // Always a copy: a held chunk may be a slice of a larger buffer
+            // of the parser, which it would keep alive.
+            None if self.body_length.is_none() => Content::Memory(Bytes::from(self.held.concat())),
+            None => {
+                if self.memory.capacity() - self.memory.len() > self.memory.len() / 8 {
+                    // The reservation was generous (the rest of the body was
+                    // other parts): give the excess back.
+                    self.memory.shrink_to_fit();
+                }
+                Content::Memory(Bytes::from(self.memory))
+            }
             Some(file) => {
                 let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
                 Content::Spooled(Arc::new(file.into_temp_path()))
@@ -328,7 +374,7 @@ mod tests {
 
     fn spool(chunks: &[&[u8]], budget: usize) -> (FileStorage, usize) {
         let mut left = budget;
-        let mut writer = SpoolWriter::new();
+        let mut writer = SpoolWriter::new(None);
         for chunk in chunks {
             writer
                 .write(Bytes::copy_from_slice(chunk), &mut left)
@@ -368,6 +414,40 @@ mod tests {
             std::fs::read(dir.path().join("copy")).unwrap(),
             b"abcdefghij"
         );
+    }
+
+    #[test]
+    fn a_large_part_reserves_once_from_the_body_length() {
+        let mut left = 10_000;
+        let mut writer = SpoolWriter::new(Some(1_000));
+        writer.write(Bytes::from(vec![1; 100]), &mut left).unwrap();
+        assert_eq!(writer.memory.capacity(), 100, "one chunk: no reservation");
+        writer.write(Bytes::from(vec![2; 100]), &mut left).unwrap();
+        assert_eq!(writer.memory.capacity(), 1_000, "the body's length");
+        writer.write(Bytes::from(vec![3; 100]), &mut left).unwrap();
+        assert_eq!(writer.memory.capacity(), 1_000);
+        assert_eq!(left, 10_000 - 300);
+        let file = FileStorage::new(
+            String::new(),
+            String::new(),
+            HeaderMap::new(),
+            writer.finish().unwrap(),
+        );
+        let bytes = file.bytes().unwrap();
+        assert_eq!(bytes.len(), 300);
+        assert!(bytes[..100].iter().all(|&b| b == 1) && bytes[200..].iter().all(|&b| b == 3));
+
+        // The reservation never exceeds the memory left, nor does a length
+        // larger than the budget spool before the budget is spent.
+        let mut left = 250;
+        let mut writer = SpoolWriter::new(Some(1 << 40));
+        writer.write(Bytes::from(vec![0; 100]), &mut left).unwrap();
+        writer.write(Bytes::from(vec![0; 100]), &mut left).unwrap();
+        assert_eq!(writer.memory.capacity(), 250);
+        assert!(writer.file.is_none());
+        writer.write(Bytes::from(vec![0; 100]), &mut left).unwrap();
+        assert!(writer.file.is_some(), "past the budget: spooled");
+        assert_eq!(left, 250);
     }
 
     #[test]

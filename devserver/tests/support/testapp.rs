@@ -29,7 +29,8 @@
 //!
 //! Arguments: `--bind ADDRESS` (default `127.0.0.1:5000`), `--reload`
 //! (off by default: this binary is part of the workspace's own crate).
-//! `TESTAPP_NOFILE=N` lowers the open-files limit (soft and hard) to N first.
+//! `TESTAPP_NOFILE=N` lowers the open-files limit (soft and hard) to N first;
+//! `TESTAPP_MAX_CONNECTIONS=N` sets `Options::with_max_connections`.
 
 use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -158,6 +159,12 @@ fn main() {
     let mut options = Options::default().with_reload(reload);
     if let Ok(dir) = std::env::var("TESTAPP_STATIC") {
         options = options.with_static_files("/static", dir);
+    }
+    if let Some(connections) = std::env::var("TESTAPP_MAX_CONNECTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        options = options.with_max_connections(connections);
     }
     if let Err(error) = run_simple(&bind, || app, options) {
         eprintln!("error: {error}");

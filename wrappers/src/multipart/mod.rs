@@ -72,6 +72,17 @@ pub fn parse(
     boundary: &str,
     limits: &Limits,
 ) -> Result<Parsed, FormError> {
+    parse_sized(reader, boundary, limits, None)
+}
+
+/// [`parse`] for a body of a declared `length` (`Content-Length`), which
+/// bounds what a large file part reserves in memory.
+pub(crate) fn parse_sized(
+    reader: &mut (dyn Read + Send),
+    boundary: &str,
+    limits: &Limits,
+    length: Option<u64>,
+) -> Result<Parsed, FormError> {
     if boundary.is_empty() || boundary.len() > 200 {
         return Err(FormError::MissingBoundary);
     }
@@ -106,7 +117,7 @@ pub fn parse(
         match filename {
             Some(filename) => {
                 let headers = field.headers().clone();
-                let mut writer = SpoolWriter::new();
+                let mut writer = SpoolWriter::new(length);
                 while let Some(chunk) = block_on(field.chunk()).map_err(|e| map_error(e, limits))? {
                     writer
                         .write(chunk, &mut file_memory_left)

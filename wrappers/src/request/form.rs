@@ -276,7 +276,7 @@ impl Request {
             return Ok(FormData::new(form, MultiDict::new()));
         }
         let boundary = content_type.param("boundary").unwrap_or_default();
-        let (form, files) = crate::multipart::parse(reader, boundary, limits)?;
+        let (form, files) = crate::multipart::parse_sized(reader, boundary, limits, declared)?;
         Ok(FormData::new(form, files))
     }
 }
