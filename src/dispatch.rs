@@ -100,9 +100,10 @@ fn route<'r>(inner: &'r AppInner, request: &'r Request) -> Result<(u32, Values<'
         .with_script_root(request.script_root())
         .with_query(request.query_string())
         .with_method(request.method().clone());
-    let matched = adapter.match_path(request.path_info(), request.method())?;
-    match inner.endpoint_index.get(matched.endpoint()) {
-        Some(&index) => Ok((index, matched.into_values())),
+    let mut values = Values::new();
+    let rule = adapter.match_path_into(request.path_info(), request.method(), &mut values)?;
+    match inner.endpoint_index.get(rule.endpoint()) {
+        Some(&index) => Ok((index, values)),
         None => Err(MatchError::NotFound),
     }
 }

@@ -7,9 +7,11 @@
 //! ```
 //!
 //! Cases, each over every route of the table per iteration:
-//! * `hit`: carafe `MapAdapter::match_path` (method check, converters, typed
-//!   values) vs matchit `Router::at` reading the parameters (`matchit`; the
-//!   raw tree, no method check) and vs `Router::at` alone (`matchit-at`);
+//! * `hit`: carafe `MapAdapter::match_path_into` (method check, converters,
+//!   typed values; what carafe's App calls) vs matchit `Router::at` reading
+//!   the parameters (`matchit`; the raw tree, no method check) and vs
+//!   `Router::at` alone (`matchit-at`); `hit-match` is the same match through
+//!   `MapAdapter::match_path`, which returns a `Match` by value;
 //! * `miss`: a path per route that no rule matches (carafe answers 404 with
 //!   Werkzeug's slash and merge rules checked) vs matchit's not-found;
 //! * `build`: carafe `url_for(...).build()` vs filling the route template
@@ -29,7 +31,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use carafe_routing::{Map, Method, Rule, Value};
+use carafe_routing::{Map, Method, Rule, Value, Values};
 use criterion::Criterion;
 
 struct Route {
@@ -136,6 +138,11 @@ fn bench(c: &mut Criterion) {
     for r in &routes {
         let m = adapter.match_path(&r.path, &r.method).unwrap();
         assert_eq!(m.endpoint(), r.endpoint);
+        let mut values = Values::new();
+        let rule = adapter
+            .match_path_into(&r.path, &r.method, &mut values)
+            .unwrap();
+        assert_eq!((rule.endpoint(), &values), (m.endpoint(), m.values()));
         assert!(router.at(&r.path).is_ok());
         assert!(
             adapter.match_path(&r.miss, &r.method).is_err(),
@@ -153,6 +160,17 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("hit");
     g.bench_function("carafe", |b| {
+        b.iter(|| {
+            for r in &routes {
+                let mut values = Values::new();
+                let rule = adapter
+                    .match_path_into(black_box(&r.path), &r.method, &mut values)
+                    .unwrap();
+                black_box((rule, values.len()));
+            }
+        });
+    });
+    g.bench_function("carafe-match", |b| {
         b.iter(|| {
             for r in &routes {
                 let m = adapter.match_path(black_box(&r.path), &r.method).unwrap();
@@ -240,7 +258,7 @@ fn estimate(
 /// `CARAFE_BENCH_LOOP=<case>:<n>`: runs one case's loop `n` times over the
 /// table and exits, without criterion (for `valgrind --tool=callgrind
 /// --toggle-collect=*profile_loop*`, whose instruction counts are stable on
-/// a shared machine). Cases: `hit`, `matchit`, `matchit-at`, `miss`,
+/// a shared machine). Cases: `hit`, `hit-match`, `matchit`, `matchit-at`, `miss`,
 /// `matchit-miss`, `build`, `template`.
 fn profile(spec: &str) {
     let (case, n) = spec.split_once(':').unwrap_or((spec, "1000"));
@@ -274,6 +292,13 @@ fn profile_loop(
     }
     match case {
         "hit" => each(n, routes, |r| {
+            let mut values = Values::new();
+            let rule = adapter
+                .match_path_into(black_box(&r.path), &r.method, &mut values)
+                .unwrap();
+            black_box((rule, values.len())).1
+        }),
+        "hit-match" => each(n, routes, |r| {
             let m = adapter.match_path(black_box(&r.path), &r.method).unwrap();
             black_box(m.values().len())
         }),
@@ -318,6 +343,8 @@ fn interleaved(rounds: usize, batch: usize) {
     let map = carafe_map(&routes);
     let adapter = map.bind("api.github.com").unwrap();
     let router = matchit_router(&routes);
+    // The same seven cases as when the issue's ratios were first recorded
+    // (every case added to the rotation cools the caches of the others).
     let cases = [
         "hit",
         "matchit",
@@ -392,23 +419,24 @@ fn main() {
 
     let n = routes().len() as f64;
     println!("\nratios over the {n} routes of the GitHub table (carafe / peer, same run):");
-    for (group, peer) in [
-        ("hit", "matchit"),
-        ("hit", "matchit-at"),
-        ("miss", "matchit"),
-        ("build", "template"),
+    for (group, ours, peer) in [
+        ("hit", "carafe", "matchit"),
+        ("hit", "carafe", "matchit-at"),
+        ("hit", "carafe-match", "matchit-at"),
+        ("miss", "carafe", "matchit"),
+        ("build", "carafe", "template"),
     ] {
         match (
-            estimate(&dir, group, "carafe", since),
+            estimate(&dir, group, ours, since),
             estimate(&dir, group, peer, since),
         ) {
-            (Some(ours), Some(theirs)) => println!(
-                "  {group:<6} carafe {:>7.1} ns/route  {peer:<10} {:>7.1} ns/route  ratio {:.2}x",
-                ours / n,
-                theirs / n,
-                ours / theirs
+            (Some(a), Some(b)) => println!(
+                "  {group:<6} {ours:<12} {:>7.1} ns/route  {peer:<10} {:>7.1} ns/route  ratio {:.2}x",
+                a / n,
+                b / n,
+                a / b
             ),
-            _ => println!("  {group:<6} (not measured in this run)"),
+            _ => println!("  {group:<6} {ours} (not measured in this run)"),
         }
     }
     if let (Some(build), Some(hit)) = (

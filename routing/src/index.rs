@@ -29,7 +29,7 @@ use crate::converter::Converter;
 use crate::encode::decode;
 use crate::map::Map;
 use crate::matcher::{PartsMatch, ReqParts, Trie, match_rule_parts};
-use crate::methods::{ALL_BITS, MethodKey, MethodSet};
+use crate::methods::{ALL_BITS, MethodKey, MethodSet, OPTIONS_BIT};
 use crate::part::Budget;
 use crate::shape::{
     Nfa, SegKind, Slot, literal_prefix, overlap, shape, simple_segments, slot_text, slots_of,
@@ -49,21 +49,36 @@ enum Event {
     NonStrict(u32),
 }
 
+/// In [`FastRule::accepts`] (beside the nine standard methods' bits):
+/// the rule is for plain HTTP requests.
+const HTTP_BIT: u16 = 1 << 14;
+/// The rule is for WebSocket requests.
+const WEBSOCKET_BIT: u16 = 1 << 15;
+
 #[derive(Debug)]
 struct FastRule {
     id: u32,
     /// The standard methods the rule accepts, as [`MethodKey`] bits (all
-    /// of them for a rule without methods); other methods are checked on
-    /// the compiled rule.
-    bits: u16,
+    /// of them for a rule without methods), and [`HTTP_BIT`] or
+    /// [`WEBSOCKET_BIT`]: a request is accepted when its method's bit and
+    /// its protocol's bit are both set. Other methods are checked on the
+    /// compiled rule.
+    accepts: u16,
     websocket: bool,
+    /// Anything to do after the variables: defaults or preceders.
+    attention: bool,
     has_defaults: bool,
-    /// Alias, `redirect_to` or default redirects to look at after a match.
-    post: bool,
-    auto_options: bool,
-    /// This rule's variables: `vars[var_start..var_start + var_len]`.
-    var_start: u32,
-    var_len: u32,
+    /// The request bits (as in `accepts`) for which the after-match steps
+    /// may apply: all (alias, `redirect_to` or default redirects), OPTIONS
+    /// (answered automatically), or none.
+    post: u16,
+    vars: Box<[FastVar]>,
+    /// Every variable takes its text as is (the default `string`
+    /// converter), and there are at most [`Values::INLINE`] of them.
+    text_only: bool,
+    /// For a `text_only` rule: its variables' names, in place (a hit then
+    /// reads no other record than the shape's and the rule's).
+    names: [Box<str>; Values::INLINE],
     preceders: Box<[Event]>,
 }
 
@@ -76,30 +91,46 @@ struct FastVar {
 }
 
 impl FastRule {
-    fn new(id: u32, rule: &CompiledRule, vars: &mut Vec<FastVar>) -> Self {
-        let var_start = vars.len() as u32;
-        vars.extend(
-            rule.var_names
-                .iter()
-                .zip(&rule.converters)
-                .zip(&rule.plain_vars)
-                .map(|((name, conv), plain)| FastVar {
-                    name: name.clone(),
-                    conv: (!plain).then(|| conv.clone()),
-                }),
-        );
+    fn new(id: u32, rule: &CompiledRule) -> Self {
+        let vars: Box<[FastVar]> = rule
+            .var_names
+            .iter()
+            .zip(&rule.converters)
+            .zip(&rule.plain_vars)
+            .map(|((name, conv), plain)| FastVar {
+                name: name.clone(),
+                conv: (!plain).then(|| conv.clone()),
+            })
+            .collect();
+        let bits = rule
+            .methods
+            .as_ref()
+            .map_or(ALL_BITS, MethodSet::standard_bits);
+        let protocol = if rule.rule.websocket {
+            WEBSOCKET_BIT
+        } else {
+            HTTP_BIT
+        };
+        let has_defaults = !rule.rule.defaults.is_empty();
         FastRule {
             id,
-            bits: rule
-                .methods
-                .as_ref()
-                .map_or(ALL_BITS, MethodSet::standard_bits),
+            accepts: bits | protocol,
             websocket: rule.rule.websocket,
-            has_defaults: !rule.rule.defaults.is_empty(),
-            post: rule.post,
-            auto_options: rule.auto_options,
-            var_start,
-            var_len: rule.var_names.len() as u32,
+            attention: has_defaults,
+            has_defaults,
+            post: if rule.post {
+                u16::MAX
+            } else if rule.auto_options {
+                OPTIONS_BIT
+            } else {
+                0
+            },
+            text_only: vars.iter().all(|v: &FastVar| v.conv.is_none())
+                && vars.len() <= Values::INLINE,
+            names: std::array::from_fn(|i| {
+                vars.get(i).map_or_else(Box::default, |v| v.name.clone())
+            }),
+            vars,
             preceders: Box::new([]),
         }
     }
@@ -147,21 +178,17 @@ struct DomainIndex {
     /// non-strict rule with one). A path that matches neither router
     /// matches nothing.
     misses: Option<matchit::Router<()>>,
-    shapes: Vec<ShapeInfo>,
-    rules: Vec<FastRule>,
-    vars: Vec<FastVar>,
-    slots: Vec<Slot>,
+    shapes: Vec<Shape>,
 }
 
-/// A shape's rules (`rules[rules..rules + n_rules]`, in rank order) and
-/// where its variables are in a matching path (`slots[slots..slots +
-/// n_slots]`).
-#[derive(Debug, Clone, Copy)]
-struct ShapeInfo {
-    rules: u32,
-    n_rules: u32,
-    slots: u32,
-    n_slots: u32,
+/// A shape's rules (in rank order) and where its variables are in a
+/// matching path.
+#[derive(Debug)]
+struct Shape {
+    rules: Box<[FastRule]>,
+    slots: Box<[Slot]>,
+    /// The first slots, in place (see `FastRule::names`).
+    first_slots: [Slot; Values::INLINE],
 }
 
 /// The matchit index of a map, per static domain part.
@@ -288,7 +315,6 @@ impl Index {
 
         let mut router = matchit::Router::new();
         let mut shapes: Vec<Vec<FastRule>> = Vec::new();
-        let mut vars: Vec<FastVar> = Vec::new();
         let mut shape_ids: HashMap<String, u32> = HashMap::new();
         let mut shape_of: HashMap<u32, u32> = HashMap::new();
         // Per shape, its segments if simple. While every shape is simple,
@@ -319,7 +345,7 @@ impl Index {
                 }
             };
             shape_of.insert(id, sid);
-            shapes[sid as usize].push(FastRule::new(id, r, &mut vars));
+            shapes[sid as usize].push(FastRule::new(id, r));
         }
         let complete = segments.iter().all(Option::is_some);
         // Candidate preceders share a literal prefix with the rule (one is a
@@ -384,6 +410,7 @@ impl Index {
                         preceders.push(e.event);
                     }
                 }
+                fr.attention |= !preceders.is_empty();
                 fr.preceders = preceders.into_boxed_slice();
             }
         }
@@ -393,27 +420,21 @@ impl Index {
         } else {
             None
         };
-        let mut infos = Vec::with_capacity(shapes.len());
-        let mut flat = Vec::with_capacity(ids.len());
-        let mut slots = Vec::new();
-        for shape in shapes {
-            let shape_slots = slots_of(&rules[shape[0].id as usize].tokens);
-            infos.push(ShapeInfo {
-                rules: flat.len() as u32,
-                n_rules: shape.len() as u32,
-                slots: slots.len() as u32,
-                n_slots: shape_slots.len() as u32,
-            });
-            slots.extend(shape_slots);
-            flat.extend(shape);
-        }
+        let shapes = shapes
+            .into_iter()
+            .map(|rules_of_shape| {
+                let slots = slots_of(&rules[rules_of_shape[0].id as usize].tokens);
+                Shape {
+                    first_slots: std::array::from_fn(|i| slots.get(i).copied().unwrap_or_default()),
+                    slots: slots.into(),
+                    rules: rules_of_shape.into(),
+                }
+            })
+            .collect();
         DomainIndex {
             router,
             misses,
-            shapes: infos,
-            rules: flat,
-            vars,
-            slots,
+            shapes,
         }
     }
 
@@ -422,16 +443,35 @@ impl Index {
     pub(crate) fn lookup<'x>(
         &'x self,
         map: &'x Map,
-        req: &Request<'_, 'x, '_>,
+        req: Request<'_, 'x, '_>,
         values: &mut Values<'x>,
     ) -> Lookup {
-        let Request {
-            domain,
-            path,
-            form,
-            key,
-            websocket,
-        } = *req;
+        self.lookup_parts(
+            map,
+            req.domain,
+            req.path,
+            req.form,
+            req.key,
+            req.websocket,
+            values,
+        )
+    }
+
+    /// [`lookup`](Self::lookup) with the request's parts as arguments: a
+    /// `Request` kept whole stays in memory (its fields are stored on every
+    /// call), parts stay in registers.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn lookup_parts<'x>(
+        &'x self,
+        map: &'x Map,
+        domain: &str,
+        path: &'x str,
+        form: PathForm,
+        key: MethodKey<'_>,
+        websocket: bool,
+        values: &mut Values<'x>,
+    ) -> Lookup {
         // Empty strings are compared by length: `memcmp` on the dangling
         // pointer of an empty `Box<str>` is very slow on some CPUs.
         let same = |d: &str| d.len() == domain.len() && (domain.is_empty() || d == domain);
@@ -454,65 +494,94 @@ impl Index {
                 _ => Lookup::Unsure,
             };
         };
-        let info = di.shapes[*m.value as usize];
-        let shape = &di.rules[info.rules as usize..(info.rules + info.n_rules) as usize];
+        let shape = &di.shapes[*m.value as usize];
         // The variables' texts are located by the shape, without asking
         // matchit (whose parameter iterator re-validates UTF-8).
-        let slots = &di.slots[info.slots as usize..(info.slots + info.n_slots) as usize];
+        let slots = &*shape.slots;
         let key_bit = key.bit();
+        let want = key_bit | if websocket { WEBSOCKET_BIT } else { HTTP_BIT };
         let mut dirty = false;
-        'rules: for fr in shape {
+        'rules: for fr in &*shape.rules {
             let allowed = if key_bit != 0 {
-                fr.bits & key_bit != 0
+                fr.accepts & want == want
             } else {
-                map.rules[fr.id as usize].allows(key)
+                fr.websocket == websocket && map.rules[fr.id as usize].allows(key)
             };
-            if !allowed || fr.websocket != websocket {
+            if !allowed {
                 continue;
             }
             if dirty {
                 values.clear();
             }
             dirty = true;
-            let vars = &di.vars[fr.var_start as usize..(fr.var_start + fr.var_len) as usize];
             let mut at = 0;
-            for (var, &slot) in vars.iter().zip(slots) {
-                let Some((raw, plain)) = slot_text(path, slot, &mut at) else {
-                    values.clear();
-                    return Lookup::Unsure;
-                };
-                let text = match form {
-                    PathForm::Plain => Cow::Borrowed(raw),
-                    PathForm::Unchecked if plain => Cow::Borrowed(raw),
-                    PathForm::Unchecked => {
+            // The common case: texts taken as they are, straight into the
+            // inline entries.
+            if fr.text_only
+                && form != PathForm::Escaped
+                && let Some(items) = values.inline_entries()
+            {
+                let n = fr.vars.len();
+                for ((item, name), &slot) in items
+                    .iter_mut()
+                    .zip(&fr.names)
+                    .zip(&shape.first_slots)
+                    .take(n)
+                {
+                    let Some((text, plain)) = slot_text(path, slot, &mut at) else {
+                        values.clear();
+                        return Lookup::Unsure;
+                    };
+                    if !plain && form == PathForm::Unchecked {
                         values.clear();
                         return Lookup::Unsure;
                     }
-                    PathForm::Escaped => match decode(raw) {
-                        Some(text) => text,
-                        None => continue 'rules,
-                    },
-                };
-                match (&var.conv, text) {
-                    (None, Cow::Borrowed(text)) => values.push_borrowed(&var.name, text),
-                    (None, text) => values.push(&var.name, Value::Str(text)),
-                    (Some(conv), text) => match conv.to_value(text) {
-                        Some(v) => values.push(&var.name, v),
-                        None => continue 'rules,
-                    },
+                    // The entry is empty: nothing to drop.
+                    debug_assert!(item.is_none());
+                    std::mem::forget(item.replace((name, Value::Str(Cow::Borrowed(text)))));
+                }
+            } else {
+                for (n, (var, &slot)) in fr.vars.iter().zip(slots).enumerate() {
+                    let Some((raw, plain)) = slot_text(path, slot, &mut at) else {
+                        values.clear();
+                        return Lookup::Unsure;
+                    };
+                    let text = match form {
+                        PathForm::Plain => Cow::Borrowed(raw),
+                        PathForm::Unchecked if plain => Cow::Borrowed(raw),
+                        PathForm::Unchecked => {
+                            values.clear();
+                            return Lookup::Unsure;
+                        }
+                        PathForm::Escaped => match decode(raw) {
+                            Some(text) => text,
+                            None => continue 'rules,
+                        },
+                    };
+                    match (&var.conv, text) {
+                        (None, Cow::Borrowed(text)) => values.push_borrowed_nth(n, &var.name, text),
+                        (None, text) => values.push(&var.name, Value::Str(text)),
+                        (Some(conv), text) => match conv.to_value(text) {
+                            Some(v) => values.push(&var.name, v),
+                            None => continue 'rules,
+                        },
+                    }
                 }
             }
-            if fr.has_defaults {
-                add_defaults(&map.rules[fr.id as usize], values);
-            }
-            if !fr.preceders.is_empty() && blocked(map, &fr.preceders, domain, path, key, websocket)
-            {
-                values.clear();
-                return Lookup::Unsure;
+            if fr.attention {
+                if fr.has_defaults {
+                    add_defaults(&map.rules[fr.id as usize], values);
+                }
+                if !fr.preceders.is_empty()
+                    && blocked(map, &fr.preceders, domain, path, key, websocket)
+                {
+                    values.clear();
+                    return Lookup::Unsure;
+                }
             }
             return Lookup::Hit(Hit {
                 id: fr.id,
-                post: fr.post || (fr.auto_options && key.is_options()),
+                post: fr.post & want != 0,
             });
         }
         Lookup::Unsure
@@ -649,7 +718,7 @@ mod github_table {
         let mut with_preceders = Vec::new();
         for (_, di) in &index.domains {
             {
-                for fr in &di.rules {
+                for fr in di.shapes.iter().flat_map(|s| &*s.rules) {
                     if !fr.preceders.is_empty() {
                         with_preceders.push((
                             map.rules[fr.id as usize].rule.to_string(),
@@ -670,7 +739,7 @@ mod github_table {
                 key,
                 websocket: false,
             };
-            let id = match index.lookup(&map, &req, &mut values) {
+            let id = match index.lookup(&map, req, &mut values) {
                 super::Lookup::Hit(hit) => Some(hit.id),
                 _ => None,
             };

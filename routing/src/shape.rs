@@ -3,7 +3,7 @@
 //! product over canonical path bytes), for the index in `index.rs`.
 
 use crate::compile::Tok;
-use crate::encode::{is_plain, segment_safe_table};
+use crate::encode::is_plain;
 
 /// Where a variable's text is in a path matching the shape: `skip` bytes of
 /// the shape's literal text after the previous variable (or the path's
@@ -14,7 +14,7 @@ use crate::encode::{is_plain, segment_safe_table};
 ///
 /// Only the variables' own bytes are scanned (for the `/` ending their
 /// segment): the literal text between them is known from the shape.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Slot {
     pub(crate) skip: u32,
     pub(crate) suffix: u32,
@@ -57,55 +57,103 @@ pub(crate) fn slots_of(tokens: &[Tok]) -> Vec<Slot> {
     out
 }
 
-const SAFE: u8 = 0;
-const SLASH: u8 = 1;
-
-/// Per byte: [`SAFE`] (written literally in a canonical segment), [`SLASH`],
-/// or 2.
-static CLASS: [u8; 256] = {
-    let safe = segment_safe_table();
-    let mut t = [2u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        if safe[b] {
-            t[b] = SAFE;
-        }
-        b += 1;
-    }
-    t[b'/' as usize] = SLASH;
-    t
-};
-
 /// The text of the variable at `slot`, given where the previous one ended
 /// (`*at`, moved to where this one ends), and whether the text is plain
 /// (no `%` escape, nothing to canonicalize: see `encode::is_plain`).
 /// `None` if the path does not have the shape (never after a matchit hit
 /// on it).
-#[inline]
+#[inline(always)]
 pub(crate) fn slot_text<'x>(path: &'x str, slot: Slot, at: &mut usize) -> Option<(&'x str, bool)> {
     let start = *at + slot.skip as usize;
-    let (end, plain) = if slot.rest {
-        (path.len(), is_plain(path.as_bytes().get(start..)?))
-    } else {
-        // One pass over the segment finds its end and checks its bytes
-        // (variables are short: a byte loop beats word tricks here).
-        let tail = path.as_bytes().get(start..)?;
-        let mut len = tail.len();
-        let mut plain = true;
-        for (i, &b) in tail.iter().enumerate() {
-            match CLASS[b as usize] {
-                SAFE => {}
-                SLASH => {
-                    len = i;
-                    break;
-                }
-                _ => plain = false,
-            }
-        }
-        ((start + len).checked_sub(slot.suffix as usize)?, plain)
+    let tail = path.get(start..)?;
+    let left = tail.len();
+    // The next eight bytes, or the path's last `left` ones in the low
+    // bytes (zeros, not slashes, above them).
+    let word = match tail.as_bytes().first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        None => match path.as_bytes().last_chunk::<8>() {
+            Some(w) if left > 0 => u64::from_le_bytes(*w) >> (64 - 8 * left),
+            _ => return slot_text_slow(path, slot, at),
+        },
     };
+    let len = if slot.rest {
+        left
+    } else {
+        // The high bit of the first byte equal to `/` (bytes above it may
+        // be flagged too, through the borrow; the lowest flag is exact).
+        let x = word ^ SLASHES;
+        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        if found != 0 {
+            (found.trailing_zeros() / 8) as usize
+        } else {
+            left
+        }
+    };
+    if len > 8 {
+        return slot_text_slow(path, slot, at);
+    }
+    let n = len.checked_sub(slot.suffix as usize)?;
+    let text = tail.get(..n)?;
+    let plain = common_word(word, n) || is_plain(text.as_bytes());
+    *at = start + n;
+    Some((text, plain))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+const SLASHES: u64 = 0x2F2F_2F2F_2F2F_2F2F;
+
+/// Whether the first `len` bytes of `word` (`len <= 8`) are all letters,
+/// digits, `-`, `.`, `/` or `_`: most of what a plain path holds, tested
+/// on the whole word at once (no carry crosses a byte: each byte is
+/// reduced to seven bits first). A `false` is only a "maybe not plain".
+#[inline(always)]
+fn common_word(word: u64, len: usize) -> bool {
+    // Per byte, the high bit of `y + (0x80 - lo)` says `y >= lo`, that of
+    // `y + (0x7F - hi)` says `y > hi` (for seven-bit `y`).
+    let in_range = |y: u64, lo: u8, hi: u8| {
+        let ge = y + ONES * u64::from(0x80 - lo);
+        let gt = y + ONES * u64::from(0x7F - hi);
+        ge & !gt
+    };
+    let y = word & LOW7;
+    // `| 0x20` folds `A-Z` onto `a-z` (and nothing else onto them).
+    let letters = in_range(y | (ONES * 0x20), b'a', b'z');
+    let digits = in_range(y, b'-', b'9');
+    let z = y ^ (ONES * u64::from(b'_'));
+    let underscore = !((z + LOW7) | z);
+    let bad = !(letters | digits | underscore) | word;
+    bad & TEXT_HIGHS[len] == 0
+}
+
+/// The high bits of the first `n` bytes of a word.
+static TEXT_HIGHS: [u64; 9] = {
+    let mut t = [0; 9];
+    let mut n = 1;
+    while n <= 8 {
+        t[n] = HIGHS & (u64::MAX >> (64 - 8 * n));
+        n += 1;
+    }
+    t
+};
+
+/// [`slot_text`] for a text longer than eight bytes or a path shorter than
+/// eight: one byte at a time.
+#[cold]
+#[inline(never)]
+fn slot_text_slow<'x>(path: &'x str, slot: Slot, at: &mut usize) -> Option<(&'x str, bool)> {
+    let start = *at + slot.skip as usize;
+    let tail = path.as_bytes().get(start..)?;
+    let len = if slot.rest {
+        tail.len()
+    } else {
+        tail.iter().position(|&b| b == b'/').unwrap_or(tail.len())
+    };
+    let end = (start + len).checked_sub(slot.suffix as usize)?;
+    let text = path.get(start..end)?;
     *at = end;
-    Some((path.get(start..end)?, plain))
+    Some((text, is_plain(text.as_bytes())))
 }
 
 /// The kind of a path segment of a shape, in matchit's priority order.
@@ -384,6 +432,46 @@ mod tests {
             slot_text("/s/a%20/b", rest, &mut 0),
             Some(("a%20/b", false))
         );
+    }
+
+    #[test]
+    fn word_scan_agrees_with_byte_scan() {
+        // Every ASCII character and a few multi-byte ones, at every
+        // position of variables of every length around a word, in short
+        // and long paths, for each kind of slot: the word-at-a-time scan
+        // finds what the byte loop finds.
+        let shapes: [&[Tok]; 4] = [
+            &[lit("/"), SEG, lit("/z")],
+            &[lit("/"), SEG],
+            &[lit("/"), SEG, lit(".j/z")],
+            &[lit("/"), PATH],
+        ];
+        let mut chars: Vec<String> = (0u8..128).map(|b| char::from(b).to_string()).collect();
+        chars.extend(["é", "€", "😀"].map(String::from));
+        for tokens in shapes {
+            let slot = slots_of(tokens)[0];
+            for prefix in ["", "/padding/padding"] {
+                for len in 1..19 {
+                    for at in 0..len {
+                        for c in &chars {
+                            let mut var = "x".repeat(len);
+                            var.replace_range(at..at + 1, c);
+                            let tail = if slot.suffix > 0 { ".j/z" } else { "/z" };
+                            let path = format!("{prefix}/{var}{tail}");
+                            let mut skip = slot;
+                            skip.skip += prefix.len() as u32;
+                            let (mut a, mut b) = (0, 0);
+                            assert_eq!(
+                                slot_text(&path, skip, &mut a),
+                                slot_text_slow(&path, skip, &mut b),
+                                "{path:?}"
+                            );
+                            assert_eq!(a, b, "{path:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -27,8 +27,6 @@ enum Storage<'a> {
     Heap(Vec<Entry<'a>>),
 }
 
-const EMPTY: ManuallyDrop<[Option<Entry<'static>>; INLINE]> = ManuallyDrop::new([None, None, None]);
-
 /// The values of a match: the rule's variables in rule order (host or
 /// subdomain variables first), then the rule's defaults.
 ///
@@ -66,6 +64,9 @@ impl PartialEq for Values<'_> {
 }
 
 impl<'a> Values<'a> {
+    /// How many values live inline.
+    pub(crate) const INLINE: usize = INLINE;
+
     /// No values.
     ///
     /// # Examples
@@ -212,12 +213,34 @@ impl<'a> Values<'a> {
         }
     }
 
+    /// The inline entries, if the values are inline (none of them holds
+    /// anything to free, and there are at most [`Values::INLINE`]). The
+    /// `Some` entries must stay first.
+    #[inline]
+    pub(crate) fn inline_entries(&mut self) -> Option<&mut [Option<Entry<'a>>; INLINE]> {
+        match &mut self.storage {
+            Storage::Inline(items) => Some(items),
+            Storage::Heap(_) => None,
+        }
+    }
+
     /// Removes every value.
+    #[inline]
     pub(crate) fn clear(&mut self) {
         match &mut self.storage {
-            Storage::Inline(items) => *items = EMPTY,
-            Storage::Heap(v) => v.clear(),
+            // Inline entries hold nothing to free: only the tags are
+            // written, without drop checks.
+            Storage::Inline(items) => items
+                .iter_mut()
+                .for_each(|item| std::mem::forget(item.take())),
+            Storage::Heap(v) => Self::clear_vec(v),
         }
+    }
+
+    /// Empties a vector of entries (out of line: the drop code is long).
+    #[inline(never)]
+    fn clear_vec(v: &mut Vec<Entry<'a>>) {
+        v.clear();
     }
 
     #[inline]
@@ -245,6 +268,21 @@ impl<'a> Values<'a> {
             }
         }
         self.push_spilled(name, Value::Str(Cow::Borrowed(text)));
+    }
+
+    /// [`push_borrowed`](Self::push_borrowed) of the value number `n`
+    /// (there are `n` values already): an inline entry goes to its place
+    /// without a search for the first free one.
+    #[inline]
+    pub(crate) fn push_borrowed_nth(&mut self, n: usize, name: &'a str, text: &'a str) {
+        debug_assert_eq!(self.len(), n);
+        if let Storage::Inline(items) = &mut self.storage
+            && let Some(slot @ None) = items.get_mut(n)
+        {
+            *slot = Some((name, Value::Str(Cow::Borrowed(text))));
+            return;
+        }
+        self.push_borrowed(name, text);
     }
 
     /// [`push`](Self::push) past the inline entries, or of a value that

@@ -18,7 +18,7 @@ use crate::map::Map;
 use crate::matcher::{ReqParts, Stop, Walk};
 use crate::methods::{MethodKey, MethodSet};
 use crate::part::MATCH_LIMIT;
-use crate::rule::RedirectTo;
+use crate::rule::{RedirectTo, Rule};
 use crate::value::Value;
 use crate::values::Values;
 
@@ -268,6 +268,58 @@ impl<'a> MapAdapter<'a> {
     where
         'a: 'p,
     {
+        let mut values = Values::new();
+        let rule = self.match_compiled(path, method, &mut values)?;
+        Ok(Match { rule, values })
+    }
+
+    /// [`match_path`](Self::match_path) into values the caller owns: the
+    /// matched rule, with its values in `values` (cleared first; left empty
+    /// or partly filled on an error). The same answer, without moving a
+    /// [`Match`]: for a framework's dispatch loop, where a match costs
+    /// about as much as the radix tree's lookup.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_routing::{Map, MatchError, Rule, Values};
+    /// use http::Method;
+    ///
+    /// let map = Map::builder().rule(Rule::new("/users/<int:id>", "user")).build().unwrap();
+    /// let a = map.bind("example.com").unwrap();
+    /// let mut values = Values::new();
+    /// let rule = a.match_path_into("/users/42", &Method::GET, &mut values).unwrap();
+    /// assert_eq!(rule.endpoint(), "user");
+    /// assert_eq!(values.get_as::<u32>("id").unwrap(), 42);
+    /// assert_eq!(
+    ///     a.match_path_into("/users/x", &Method::GET, &mut values).unwrap_err(),
+    ///     MatchError::NotFound
+    /// );
+    /// ```
+    pub fn match_path_into<'p>(
+        &self,
+        path: &'p str,
+        method: &Method,
+        values: &mut Values<'p>,
+    ) -> Result<&'p Rule, MatchError>
+    where
+        'a: 'p,
+    {
+        values.clear();
+        Ok(&self.match_compiled(path, method, values)?.rule)
+    }
+
+    /// The matched rule, its values in `values` (empty on entry).
+    #[inline(always)]
+    fn match_compiled<'p>(
+        &self,
+        path: &'p str,
+        method: &Method,
+        values: &mut Values<'p>,
+    ) -> Result<&'p CompiledRule, MatchError>
+    where
+        'a: 'p,
+    {
         let map: &'p Map = self.map;
         let bytes = path.as_bytes();
         // The common request: one leading slash (Werkzeug's normalization
@@ -285,16 +337,12 @@ impl<'a> MapAdapter<'a> {
                 key,
                 websocket: self.websocket,
             };
-            let mut values = Values::new();
-            match ix.lookup(map, &req, &mut values) {
+            match ix.lookup(map, req, values) {
                 Lookup::Hit(hit) => {
                     if hit.post {
-                        self.after_match(hit.id, &values, method, path)?;
+                        self.after_match(hit.id, values, method, path)?;
                     }
-                    return Ok(Match {
-                        rule: &map.rules[hit.id as usize],
-                        values,
-                    });
+                    return Ok(&map.rules[hit.id as usize]);
                 }
                 Lookup::NotFound
                     if is_plain(bytes)
@@ -305,17 +353,24 @@ impl<'a> MapAdapter<'a> {
                 _ => {}
             }
         }
-        self.match_general(path, method)
+        self.match_general(path, method, values)
     }
 
     /// [`match_path`](Self::match_path) for any path: Werkzeug's leading
     /// slash normalization, canonicalization, then the index or the
     /// reference matcher.
     #[inline(never)]
-    fn match_general<'p>(&self, path: &'p str, method: &Method) -> Result<Match<'p>, MatchError>
+    fn match_general<'p>(
+        &self,
+        path: &'p str,
+        method: &Method,
+        values: &mut Values<'p>,
+    ) -> Result<&'p CompiledRule, MatchError>
     where
         'a: 'p,
     {
+        // The index may have left partial values behind.
+        values.clear();
         // Werkzeug: "/" + path_info.lstrip("/"), or "" for an empty path.
         let trimmed = path.trim_start_matches('/');
         let normalized: Cow<'p, str> = if path.is_empty() {
@@ -330,12 +385,11 @@ impl<'a> MapAdapter<'a> {
             Cow::Owned(p) => Cow::Owned(canonicalize(&p).map_err(|_| invalid_utf8())?.into_owned()),
         };
         let map: &'p Map = self.map;
-        let mut values = Values::new();
         let id = match canonical {
             Cow::Borrowed(p) => {
-                let (id, post) = self.resolve(p, true, method, &mut values)?;
+                let (id, post) = self.resolve(p, true, method, values)?;
                 if post {
-                    self.after_match(id, &values, method, p)?;
+                    self.after_match(id, values, method, p)?;
                 }
                 id
             }
@@ -347,14 +401,11 @@ impl<'a> MapAdapter<'a> {
                 let n = rule.var_names.len();
                 let vals: Vec<Value<'static>> =
                     local.into_values().take(n).map(Value::into_owned).collect();
-                values = assemble(rule, vals);
+                *values = assemble(rule, vals);
                 id
             }
         };
-        Ok(Match {
-            rule: &map.rules[id as usize],
-            values,
-        })
+        Ok(&map.rules[id as usize])
     }
 
     /// The methods a path accepts, sorted by name (empty if none, or if a
@@ -430,7 +481,7 @@ impl<'a> MapAdapter<'a> {
             websocket: self.websocket,
         };
         if let Some(ix) = &map.index {
-            match ix.lookup(map, &req, values) {
+            match ix.lookup(map, req, values) {
                 Lookup::Hit(hit) => return Ok((hit.id, hit.post)),
                 Lookup::NotFound
                     if !(map.settings.merge_slashes && has_double_slash(path.as_bytes())) =>
