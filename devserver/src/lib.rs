@@ -243,7 +243,33 @@ where
             .push("Debugger is active (panics show the debug page to loopback clients)".to_owned());
     }
     bind::banner(local, &extra);
-    Server::new(listener, options).serve(app_factory())
+    let server = Server::new(listener, options);
+    stop_on_signals(server.stop_handle())?;
+    server.serve(app_factory())
+}
+
+/// Ctrl-C or `SIGTERM` stops the server (requests in progress finish); a
+/// second one ends the process at once. Handled explicitly, so a server
+/// started with `SIGINT` ignored (a background job of a shell without job
+/// control, some test harnesses) still stops on it.
+fn stop_on_signals(stop: StopHandle) -> Result<(), Error> {
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+    ])
+    .map_err(Error::io("cannot handle signals"))?;
+    std::thread::Builder::new()
+        .name("carafe-devserver-signals".to_owned())
+        .spawn(move || {
+            for signal in signals.forever() {
+                if stop.is_stopped() {
+                    std::process::exit(128 + signal);
+                }
+                stop.stop();
+            }
+        })
+        .map_err(Error::io("cannot handle signals"))?;
+    Ok(())
 }
 
 /// Raises the soft limit on open files to the hard limit (as Go's runtime

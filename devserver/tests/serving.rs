@@ -107,3 +107,37 @@ fn slow_clients_do_not_hold_the_server() {
     );
     drop((head, body));
 }
+
+#[test]
+fn ctrl_c_stops_the_server_even_when_it_started_with_sigint_ignored() {
+    // A background job of a shell without job control starts with SIGINT
+    // ignored (and so do some harnesses); `trap '' INT` then `exec` does the
+    // same. The server handles the signal itself: the request in progress
+    // finishes, then it exits.
+    let port = crate::support::free_port();
+    let address: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let mut command = std::process::Command::new("sh");
+    command.args([
+        "-c",
+        "trap '' INT; exec \"$0\" --bind \"$1\"",
+        env!("CARGO_BIN_EXE_carafe-devserver-testapp"),
+        &address.to_string(),
+    ]);
+    let mut server = Process::spawn(command, address);
+    server.wait_ready(Duration::from_secs(20));
+    let slow = std::thread::spawn(move || get(address, "/sleep?ms=500").unwrap());
+    // The handler sleeps 500 ms: signal while it runs.
+    std::thread::sleep(Duration::from_millis(150));
+    server.signal("INT");
+    assert_eq!(
+        slow.join().unwrap().text(),
+        "slept",
+        "the request in progress finishes"
+    );
+    assert_eq!(
+        server.wait_exit(Duration::from_secs(15)),
+        Some(0),
+        "{}",
+        server.log_text()
+    );
+}
