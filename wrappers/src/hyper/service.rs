@@ -21,7 +21,10 @@ use crate::Application;
 ///
 /// The protocol is the caller's server's business: head limits, Host rules
 /// and timeouts are not applied here (a [`Gateway`] serving its own
-/// connections applies them).
+/// connections applies them). So is the end of a connection whose request
+/// body the handler did not read (a `413` from `max_content_length`, say):
+/// hyper's own server closes it at once, and a client still sending the body
+/// may see a reset instead of the response.
 ///
 /// # Examples
 ///
