@@ -125,9 +125,9 @@ fn ctrl_c_stops_the_server_even_when_it_started_with_sigint_ignored() {
     ]);
     let mut server = Process::spawn(command, address);
     server.wait_ready(Duration::from_secs(20));
-    let slow = std::thread::spawn(move || get(address, "/sleep?ms=500").unwrap());
-    // The handler sleeps 500 ms: signal while it runs.
-    std::thread::sleep(Duration::from_millis(150));
+    let slow = std::thread::spawn(move || get(address, "/sleep?ms=2000").unwrap());
+    // The handler sleeps 2 s: signal while it runs.
+    std::thread::sleep(Duration::from_millis(500));
     server.signal("INT");
     assert_eq!(
         slow.join().unwrap().text(),

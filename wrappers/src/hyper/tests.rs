@@ -218,18 +218,19 @@ async fn serve_gateway(
 }
 
 /// Sends the head of a POST announcing `length` bytes and 10 of them; the
-/// connection, and whether an answer came within 300 ms.
-async fn post_partly(address: SocketAddr, length: usize) -> (TcpStream, bool) {
+/// connection, and whether an answer came within `wait`.
+async fn post_partly(
+    address: SocketAddr,
+    length: usize,
+    wait: std::time::Duration,
+) -> (TcpStream, bool) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = TcpStream::connect(address).await.unwrap();
     let head = format!("POST /hello HTTP/1.1\r\nHost: test\r\nContent-Length: {length}\r\n\r\n");
     stream.write_all(head.as_bytes()).await.unwrap();
     stream.write_all(&[b'x'; 10]).await.unwrap();
     let mut buffer = [0; 64];
-    let read = tokio::time::timeout(
-        std::time::Duration::from_millis(300),
-        stream.read(&mut buffer),
-    );
+    let read = tokio::time::timeout(wait, stream.read(&mut buffer));
     let answered = matches!(read.await, Ok(Ok(n)) if buffer[..n].starts_with(b"HTTP/1.1 200"));
     (stream, answered)
 }
@@ -237,6 +238,10 @@ async fn post_partly(address: SocketAddr, length: usize) -> (TcpStream, bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bodies_read_ahead_share_buffer_body_total() {
     use tokio::io::AsyncWriteExt;
+    // Long enough to see that no answer comes; an expected answer may take
+    // its time on a loaded machine.
+    let none = std::time::Duration::from_millis(300);
+    let some = std::time::Duration::from_secs(10);
     // `/hello` answers without reading the body: a handler that runs before
     // the body has arrived shows that the body was streamed, not read ahead.
     let config = GatewayConfig::default().with_buffer_body(1024);
@@ -244,18 +249,18 @@ async fn bodies_read_ahead_share_buffer_body_total() {
         .with_executor(InlineWhenBuffered)
         .with_config(config.clone());
     let address = serve_gateway(unbounded).await;
-    let (_first, answered) = post_partly(address, 1000).await;
+    let (_first, answered) = post_partly(address, 1000, none).await;
     assert!(!answered, "read ahead: the handler waits for the body");
-    let (_second, answered) = post_partly(address, 100).await;
+    let (_second, answered) = post_partly(address, 100, none).await;
     assert!(!answered, "no total: read ahead too");
 
     let bounded = Gateway::new(app as fn(Request) -> Response)
         .with_executor(InlineWhenBuffered)
         .with_config(config.with_buffer_body_total(Some(1024)));
     let address = serve_gateway(bounded).await;
-    let (mut first, answered) = post_partly(address, 1000).await;
+    let (mut first, answered) = post_partly(address, 1000, none).await;
     assert!(!answered);
-    let (_second, answered) = post_partly(address, 100).await;
+    let (_second, answered) = post_partly(address, 100, some).await;
     assert!(
         answered,
         "1000 + 100 bytes exceed the total: streamed at once"
@@ -273,7 +278,7 @@ async fn bodies_read_ahead_share_buffer_body_total() {
     }
     let mut released = false;
     for _ in 0..50 {
-        let (_third, answered) = post_partly(address, 1000).await;
+        let (_third, answered) = post_partly(address, 1000, none).await;
         if !answered {
             released = true;
             break;
