@@ -2,12 +2,48 @@
 //! default ports and the subdomain relative to a configured server name.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+
+/// Hosts up to this long are remembered by [`normalize_host`].
+const REMEMBERED: usize = 64;
+
+thread_local! {
+    /// The last host this thread found already normalized: a server sees the
+    /// same `Host` header request after request, and comparing it costs a
+    /// tenth of checking it again.
+    static LAST_NORMALIZED: RefCell<String> = const { RefCell::new(String::new()) };
+}
 
 /// Normalizes `host[:port]`: lowercase, non-ASCII labels punycode-encoded
 /// (`☃.example.com` → `xn--n3h.example.com`), every label 1–63 bytes,
 /// only letters, digits, `-`, `_` and `.` in names (IPv6 literals in
 /// brackets), digits in the port. Returns a message on failure.
 pub(crate) fn normalize_host(host: &str) -> Result<Cow<'_, str>, String> {
+    if host.is_empty() {
+        return Ok(Cow::Borrowed(host));
+    }
+    let remembered = host.len() <= REMEMBERED
+        && LAST_NORMALIZED
+            .try_with(|last| last.try_borrow().is_ok_and(|last| *last == host))
+            .unwrap_or(false);
+    if remembered {
+        return Ok(Cow::Borrowed(host));
+    }
+    let normalized = normalize(host)?;
+    if let Cow::Borrowed(_) = normalized
+        && host.len() <= REMEMBERED
+    {
+        let _ = LAST_NORMALIZED.try_with(|last| {
+            if let Ok(mut last) = last.try_borrow_mut() {
+                last.clear();
+                last.push_str(host);
+            }
+        });
+    }
+    Ok(normalized)
+}
+
+fn normalize(host: &str) -> Result<Cow<'_, str>, String> {
     if host.len() > 1024 {
         return Err("host is longer than 1024 bytes".to_owned());
     }
@@ -74,8 +110,9 @@ fn split_port(host: &str) -> Result<(&str, Option<&str>), String> {
             None => Err(format!("unexpected {rest:?} after ip literal")),
         };
     }
-    Ok(match host.split_once(':') {
-        Some((name, port)) => (name, Some(port)),
+    // A byte loop: hosts are short, `split_once` costs more to set up.
+    Ok(match host.bytes().position(|byte| byte == b':') {
+        Some(colon) => (&host[..colon], Some(&host[colon + 1..])),
         None => (host, None),
     })
 }
@@ -85,6 +122,23 @@ fn check_labels(name: &str) -> Result<(), String> {
         return Ok(());
     }
     let trimmed = name.strip_suffix('.').unwrap_or(name);
+    // Every request's host comes through here: one branch-light pass for
+    // the common, valid case; the messages come from the slower walk below.
+    let mut fine = true;
+    let mut length = 0usize;
+    for &byte in trimmed.as_bytes() {
+        if byte == b'.' {
+            fine &= length != 0;
+            length = 0;
+        } else {
+            fine &= byte.is_ascii_alphanumeric() | (byte == b'-') | (byte == b'_');
+            length += 1;
+        }
+        fine &= length <= 63;
+    }
+    if fine && length != 0 {
+        return Ok(());
+    }
     for label in trimmed.split('.') {
         if label.is_empty() {
             return Err("empty label in host".to_owned());
@@ -231,6 +285,28 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_host_is_only_reused_for_the_same_text() {
+        // The same valid host twice (the second from the thread's memory),
+        // then hosts that differ from it slightly.
+        for _ in 0..2 {
+            assert_eq!(
+                normalize_host("example.com:8080").unwrap(),
+                "example.com:8080"
+            );
+        }
+        assert_eq!(
+            normalize_host("Example.com:8080").unwrap(),
+            "example.com:8080"
+        );
+        assert!(normalize_host("example.com:8080 ").is_err());
+        assert!(normalize_host("example.com:808000").is_err());
+        assert_eq!(
+            normalize_host("example.com:8080").unwrap(),
+            "example.com:8080"
+        );
+    }
+
+    #[test]
     fn rejects_bad_hosts() {
         for bad in [
             "a..b",
@@ -243,6 +319,22 @@ mod tests {
             "[zz]",
         ] {
             assert!(normalize_host(bad).is_err(), "{bad:?}");
+        }
+        let message = |host: &str| normalize_host(host).unwrap_err();
+        assert_eq!(message("a..b"), "empty label in host");
+        assert_eq!(message(".a"), "empty label in host");
+        assert_eq!(message("a b.c"), "invalid character ' ' in host");
+        assert_eq!(message("ok.b!d.x y"), "invalid character '!' in host");
+        // Per label: its length before its characters, the first label first.
+        let long = format!("{}!.x", "a".repeat(64));
+        assert!(message(&long).starts_with("label longer than 63 bytes"));
+        assert_eq!(message("a!..b"), "invalid character '!' in host");
+        for fine in [
+            format!("{}.b", "a".repeat(63)),
+            "example.com.".to_owned(),
+            "_x-1.y".to_owned(),
+        ] {
+            assert!(normalize_host(&fine).is_ok(), "{fine}");
         }
     }
 

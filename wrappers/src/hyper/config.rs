@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use http::header::HeaderName;
+
 use super::HeadLimits;
 
 /// Limits and timeouts of the connections a [`Gateway`](super::Gateway) serves.
@@ -32,6 +34,9 @@ pub struct GatewayConfig {
     buffer_body: usize,
     buffer_body_total: Option<usize>,
     secure_scheme_headers: Vec<(String, String)>,
+    /// The same, names parsed once (a name that is not a valid header name
+    /// can never match and is left out).
+    secure_scheme_names: Vec<(HeaderName, String)>,
 }
 
 impl Default for GatewayConfig {
@@ -45,12 +50,14 @@ impl Default for GatewayConfig {
             body_rate_grace: Duration::from_secs(5),
             buffer_body: 16 * 1024,
             buffer_body_total: None,
-            secure_scheme_headers: vec![
-                ("x-forwarded-protocol".to_owned(), "ssl".to_owned()),
-                ("x-forwarded-proto".to_owned(), "https".to_owned()),
-                ("x-forwarded-ssl".to_owned(), "on".to_owned()),
-            ],
+            secure_scheme_headers: Vec::new(),
+            secure_scheme_names: Vec::new(),
         }
+        .with_secure_scheme_headers(vec![
+            ("x-forwarded-protocol".to_owned(), "ssl".to_owned()),
+            ("x-forwarded-proto".to_owned(), "https".to_owned()),
+            ("x-forwarded-ssl".to_owned(), "on".to_owned()),
+        ])
     }
 }
 
@@ -178,6 +185,19 @@ impl GatewayConfig {
             .into_iter()
             .map(|(name, value)| (name.to_ascii_lowercase(), value))
             .collect();
+        self.secure_scheme_names = self
+            .secure_scheme_headers
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((HeaderName::from_bytes(name.as_bytes()).ok()?, value.clone()))
+            })
+            .collect();
         self
+    }
+
+    /// [`secure_scheme_headers`](Self::secure_scheme_headers) with the names
+    /// parsed.
+    pub(crate) fn secure_scheme_names(&self) -> &[(HeaderName, String)] {
+        &self.secure_scheme_names
     }
 }

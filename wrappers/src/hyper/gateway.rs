@@ -182,16 +182,19 @@ impl<A: Application, E: Executor> Gateway<A, E> {
 
 impl<A: Application, E: Executor> Inner<A, E> {
     pub(crate) fn build_request(&self, head: Parts, body: Body, peer: &Peer) -> Request {
+        // One pass over the names present (a handful) instead of a hash
+        // lookup per configured name.
+        let wanted = self.config.secure_scheme_names();
         let secure = peer.trusted
-            && self
-                .config
-                .secure_scheme_headers()
-                .iter()
-                .any(|(name, value)| {
-                    head.headers.get(name.as_str()).is_some_and(|found| {
-                        found.as_bytes().eq_ignore_ascii_case(value.as_bytes())
-                    })
-                });
+            && !wanted.is_empty()
+            && head.headers.keys().any(|present| {
+                wanted.iter().any(|(name, value)| {
+                    name == present
+                        && head.headers.get(name).is_some_and(|found| {
+                            found.as_bytes().eq_ignore_ascii_case(value.as_bytes())
+                        })
+                })
+            });
         let mut request = Request::from_parts(head, body);
         request.set_remote_addr(peer.remote_addr);
         if secure {
@@ -247,5 +250,45 @@ impl<A: Application, E: Executor> Inner<A, E> {
             }));
         }
         http::Response::from_parts(head, stream)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scheme_of(config: GatewayConfig, trusted: bool, headers: &[(&str, &str)]) -> String {
+        let gateway = Gateway::new(|_: Request| Response::text("")).with_config(config);
+        let mut builder = http::Request::get("/");
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let (head, ()) = builder.body(()).unwrap().into_parts();
+        let peer = Peer::new(None).trusted(trusted);
+        let request = gateway.inner.build_request(head, Body::empty(), &peer);
+        request.scheme().to_string()
+    }
+
+    #[test]
+    fn secure_scheme_headers_count_from_trusted_peers_with_the_configured_value() {
+        let default = GatewayConfig::default;
+        let proto = [("Host", "x"), ("X-Forwarded-Proto", "HTTPS")];
+        assert_eq!(scheme_of(default(), true, &proto), "https");
+        assert_eq!(scheme_of(default(), false, &proto), "http");
+        let ssl = [("x-forwarded-ssl", "on"), ("accept", "*/*")];
+        assert_eq!(scheme_of(default(), true, &ssl), "https");
+        let wrong = [("X-Forwarded-Proto", "http"), ("X-Forwarded-Ssl", "off")];
+        assert_eq!(scheme_of(default(), true, &wrong), "http");
+        assert_eq!(scheme_of(default(), true, &[]), "http");
+        let custom = || {
+            default().with_secure_scheme_headers(vec![
+                ("X-Scheme".to_owned(), "https".to_owned()),
+                ("not a name".to_owned(), "x".to_owned()),
+            ])
+        };
+        assert_eq!(scheme_of(custom(), true, &[("x-scheme", "https")]), "https");
+        assert_eq!(scheme_of(custom(), true, &proto), "http");
+        let none = default().with_secure_scheme_headers(Vec::new());
+        assert_eq!(scheme_of(none, true, &proto), "http");
     }
 }
