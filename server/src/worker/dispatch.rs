@@ -29,7 +29,15 @@ impl Executor for Dispatch {
         match self.scheduler {
             Scheduler::Inline => true,
             Scheduler::Pool | Scheduler::Blocking => false,
-            Scheduler::Adaptive => self.watch.predictor.is_fast(Predictor::key(request)),
+            Scheduler::Adaptive => {
+                let key = Predictor::key(request);
+                let fast = self.watch.predictor.is_fast(key);
+                if fast {
+                    // The handler runs next, on this thread: it reuses the key.
+                    Predictor::hand_over(key, request);
+                }
+                fast
+            }
         }
     }
 }

@@ -58,6 +58,21 @@ impl Predictor {
         hash
     }
 
+    /// Leaves `key` for [`Watched`]'s call of the handler of `request`,
+    /// which follows on this thread (a request is known by its path's
+    /// buffer, which stays put while the request moves).
+    pub(crate) fn hand_over(key: u64, request: &Request) {
+        HANDED_OVER.set(Some((key, request.path_info().as_ptr() as usize)));
+    }
+
+    /// The key of `request`: the one handed over for it, else computed.
+    fn key_of(request: &Request) -> u64 {
+        match HANDED_OVER.take() {
+            Some((key, path)) if path == request.path_info().as_ptr() as usize => key,
+            _ => Self::key(request),
+        }
+    }
+
     fn slot(&self, key: u64) -> (&AtomicU64, u64) {
         let tag = (key >> 32) | 1;
         (&self.table[(key as usize) % TABLE], tag)
@@ -90,6 +105,9 @@ impl Predictor {
 }
 
 thread_local! {
+    /// The shape key `Dispatch::run_inline` computed for the request whose
+    /// handler this thread runs next, with that request's path address.
+    static HANDED_OVER: Cell<Option<(u64, usize)>> = const { Cell::new(None) };
     /// This thread's index in `Watch::running` (`usize::MAX`: none yet).
     static SLOT: Cell<usize> = const { Cell::new(usize::MAX) };
 }
@@ -182,7 +200,7 @@ pub(crate) struct Watched<A> {
 impl<A: Application> Application for Watched<A> {
     fn handle(&self, request: Request) -> Response {
         let watch = &*self.watch;
-        let key = watch.predict.then(|| Predictor::key(&request));
+        let key = watch.predict.then(|| Predictor::key_of(&request));
         let started = Instant::now();
         let slot = watch.my_slot();
         if let Some(slot) = slot {
@@ -246,6 +264,26 @@ mod tests {
             predictor.record(key, Duration::from_micros(20));
         }
         assert!(predictor.is_fast(key));
+    }
+
+    #[test]
+    fn a_handed_over_key_serves_only_its_own_request() {
+        let users = request("GET", "/users/1");
+        let other = request("GET", "/other");
+        Predictor::hand_over(12345, &users);
+        assert_eq!(Predictor::key_of(&other), Predictor::key(&other));
+        assert_eq!(
+            Predictor::key_of(&users),
+            Predictor::key(&users),
+            "taken once"
+        );
+        Predictor::hand_over(12345, &users);
+        let moved = users;
+        assert_eq!(
+            Predictor::key_of(&moved),
+            12345,
+            "the request moved, its path did not"
+        );
     }
 
     #[test]
