@@ -532,7 +532,11 @@ impl Response {
             self.head.headers.remove(TRANSFER_ENCODING);
             return;
         }
-        self.head.headers.remove(TRANSFER_ENCODING);
+        // Every response comes through here, and few have the header: a
+        // look at the handful of names present is cheaper than a removal.
+        if self.head.headers.keys().any(|name| name == TRANSFER_ENCODING) {
+            self.head.headers.remove(TRANSFER_ENCODING);
+        }
         // A HEAD response already finished (empty body, `Content-Length` of
         // the GET body) keeps its length: calling this twice is harmless.
         let finished_head = method == Method::HEAD
