@@ -54,10 +54,10 @@
 //! concurrently. Connections are read and written concurrently on the
 //! runtime thread, so a client that sends its request slowly or reads its
 //! response slowly holds nobody up; a handler runs on the runtime thread
-//! when its request body is in memory (bodies up to 1 MiB are read before
+//! when its request body is in memory (bodies up to 8 MiB are read before
 //! the handler is called) and no other handler is busy, otherwise it waits
 //! its turn on the one handler thread. A handler reading a body larger than
-//! 1 MiB waits for the client, within the minimum rate of
+//! 8 MiB waits for the client, within the minimum rate of
 //! [`GatewayConfig`](carafe_wrappers::hyper::GatewayConfig) (240 bytes/s
 //! after 5 s).
 //!

@@ -68,7 +68,7 @@ impl Options {
     /// The gateway configuration the development server starts from:
     /// [`GatewayConfig`]'s defaults (gunicorn's head limits and timeouts, a
     /// minimum body rate of 240 bytes/s after 5 s) with request bodies up to
-    /// 1 MiB read into memory before the handler runs, so a slow client
+    /// 8 MiB read into memory before the handler runs, so a slow client
     /// uploading a form never holds the one handler thread; all connections
     /// together hold at most 64 MiB that way, and a body past that is streamed
     /// to the handler (so many concurrent uploads cannot exhaust memory).
@@ -78,12 +78,12 @@ impl Options {
     /// ```
     /// use carafe_devserver::Options;
     ///
-    /// assert_eq!(Options::default_gateway().buffer_body(), 1024 * 1024);
+    /// assert_eq!(Options::default_gateway().buffer_body(), 8 << 20);
     /// assert_eq!(Options::default_gateway().buffer_body_total(), Some(64 << 20));
     /// ```
     pub fn default_gateway() -> GatewayConfig {
         GatewayConfig::default()
-            .with_buffer_body(1024 * 1024)
+            .with_buffer_body(8 << 20)
             .with_buffer_body_total(Some(64 << 20))
     }
 

@@ -44,7 +44,7 @@ fn a_huge_content_length_the_handler_ignores() {
 #[test]
 fn a_client_that_announces_a_body_and_stops_is_dropped_after_the_read_timeout() {
     let server = Process::testapp(&[], &[]);
-    // Under the 1 MiB read before the handler: the server reads it while
+    // Under the 8 MiB read before the handler: the server reads it while
     // serving others, and gives up at the minimum rate (240 B/s after 5 s).
     let mut stalled = TcpStream::connect(server.address).unwrap();
     stalled
@@ -86,9 +86,9 @@ fn a_client_that_announces_a_body_and_stops_is_dropped_after_the_read_timeout() 
 #[test]
 fn a_large_slow_body_holds_the_server_no_longer_than_the_rate_limit() {
     let server = Process::testapp(&[], &[]);
-    // Above the 1 MiB read before the handler: the handler waits for it.
+    // Above the 8 MiB read before the handler: the handler waits for it.
     let mut slow = TcpStream::connect(server.address).unwrap();
-    slow.write_all(b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4000000\r\n\r\n")
+    slow.write_all(b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 9000000\r\n\r\n")
         .unwrap();
     slow.write_all(&[b'z'; 100]).unwrap();
     std::thread::sleep(Duration::from_millis(200));

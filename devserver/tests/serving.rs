@@ -54,8 +54,9 @@ fn one_request_at_a_time() {
     let address = server.address;
     let started = Instant::now();
     // Requests without a body run on the runtime thread; those with a body
-    // larger than 1 MiB on the handler thread: neither overlaps the other.
-    let big = vec![b'x'; 2 * 1024 * 1024];
+    // larger than the 8 MiB read ahead on the handler thread: neither
+    // overlaps the other.
+    let big = vec![b'x'; 9 * 1024 * 1024];
     let clients: Vec<_> = (0..6)
         .map(|i| {
             let big = big.clone();

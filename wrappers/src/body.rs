@@ -137,28 +137,68 @@ impl Body {
     }
 }
 
+impl Body {
+    /// How many bytes the next read may take, at most `wanted`: one byte past
+    /// the limit (so that a body of exactly `limit` bytes succeeds and a
+    /// longer one is detected), never past the declared length (the bytes
+    /// after it belong to the next request on the connection).
+    fn window(&self, wanted: usize) -> Result<usize, BodyError> {
+        self.check_limit(0)?;
+        let mut window = match self.limit {
+            Some(limit) => wanted.min((limit - self.consumed + 1).min(usize::MAX as u64) as usize),
+            None => wanted,
+        };
+        if let Some(length) = self.length {
+            let left = length.saturating_sub(self.consumed);
+            window = window.min(left.min(usize::MAX as u64) as usize);
+        }
+        Ok(window)
+    }
+
+    /// Accounts for `read` bytes just read into a window of `window`.
+    fn advance(&mut self, read: usize, window: usize) -> Result<(), BodyError> {
+        self.check_limit(read as u64)?;
+        self.consumed += read as u64;
+        if read == 0
+            && window > 0
+            && let Some(expected) = self.length
+            && self.consumed < expected
+        {
+            return Err(BodyError::Incomplete {
+                expected,
+                received: self.consumed,
+            });
+        }
+        Ok(())
+    }
+
+    /// The next chunk of at most `max` bytes (empty at the end), with the
+    /// checks of [`Read`]: for a body in memory a slice of it (no copy), for
+    /// a stream a new buffer filled as far as the stream goes.
+    pub(crate) fn read_chunk(&mut self, max: usize) -> io::Result<Bytes> {
+        if matches!(self.source, Source::Bytes(_)) {
+            let window = self.window(max)?;
+            let Source::Bytes(bytes) = &mut self.source else {
+                unreachable!("checked above");
+            };
+            let chunk = bytes.split_to(window.min(bytes.len()));
+            self.advance(chunk.len(), window)?;
+            return Ok(chunk);
+        }
+        let mut chunk = Vec::with_capacity(max);
+        (&mut *self).take(max as u64).read_to_end(&mut chunk)?;
+        Ok(Bytes::from(chunk))
+    }
+}
+
 impl Read for Body {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
-        self.check_limit(0)?;
-        // Read at most one byte past the limit, so that a body of exactly
-        // `limit` bytes succeeds and a longer one is detected.
-        let mut window = match self.limit {
-            Some(limit) => buf
-                .len()
-                .min((limit - self.consumed + 1).min(usize::MAX as u64) as usize),
-            None => buf.len(),
-        };
-        // Never read past the declared length: the bytes after it belong to
-        // the next request on the connection.
-        if let Some(length) = self.length {
-            let left = length.saturating_sub(self.consumed);
-            if left == 0 {
-                return Ok(0);
-            }
-            window = window.min(left.min(usize::MAX as u64) as usize);
+        let window = self.window(buf.len())?;
+        if window == 0 {
+            return Ok(0);
         }
         let read = match &mut self.source {
             Source::Empty => 0,
@@ -169,18 +209,7 @@ impl Read for Body {
             }
             Source::Reader(reader) => reader.read(&mut buf[..window])?,
         };
-        self.check_limit(read as u64)?;
-        self.consumed += read as u64;
-        if read == 0
-            && let Some(expected) = self.length
-            && self.consumed < expected
-        {
-            return Err(BodyError::Incomplete {
-                expected,
-                received: self.consumed,
-            }
-            .into());
-        }
+        self.advance(read, window)?;
         Ok(read)
     }
 }
@@ -241,6 +270,45 @@ impl From<&'static [u8]> for Body {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunks_of_a_body_in_memory_are_slices_of_it() {
+        let data = Bytes::from_static(b"hello world");
+        let mut body = Body::from(data.clone());
+        let mut chunks = Vec::new();
+        loop {
+            let chunk = body.read_chunk(4).unwrap();
+            if chunk.is_empty() {
+                break;
+            }
+            let offset = chunk.as_ptr() as usize - data.as_ptr() as usize;
+            chunks.push((chunk, offset));
+        }
+        let expected = [(&b"hell"[..], 0), (b"o wo", 4), (b"rld", 8)];
+        assert_eq!(chunks.len(), 3);
+        for ((chunk, offset), (text, at)) in chunks.iter().zip(expected) {
+            assert_eq!((&chunk[..], *offset), (text, at));
+        }
+        assert_eq!(body.consumed(), 11);
+    }
+
+    #[test]
+    fn chunks_keep_the_limit_and_the_declared_length() {
+        let mut body = Body::from("abcdef").with_limit(Some(3));
+        let error = body.read_chunk(10).unwrap_err();
+        assert!(error.to_string().contains("3"), "{error}");
+        let reader = io::Cursor::new(b"12345678".to_vec());
+        let mut body = Body::from_reader(reader, Some(6));
+        assert_eq!(body.read_chunk(4).unwrap(), "1234");
+        assert_eq!(
+            body.read_chunk(4).unwrap(),
+            "56",
+            "the rest is not this body's"
+        );
+        assert_eq!(body.read_chunk(4).unwrap(), "");
+        let mut short = Body::from_reader(io::Cursor::new(b"12".to_vec()), Some(6));
+        assert!(short.read_chunk(4).is_err(), "fewer bytes than announced");
+    }
 
     #[test]
     fn exactly_the_limit_is_allowed() {

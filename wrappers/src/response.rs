@@ -534,7 +534,12 @@ impl Response {
         }
         // Every response comes through here, and few have the header: a
         // look at the handful of names present is cheaper than a removal.
-        if self.head.headers.keys().any(|name| name == TRANSFER_ENCODING) {
+        if self
+            .head
+            .headers
+            .keys()
+            .any(|name| name == TRANSFER_ENCODING)
+        {
             self.head.headers.remove(TRANSFER_ENCODING);
         }
         // A HEAD response already finished (empty body, `Content-Length` of

@@ -22,7 +22,7 @@
 //! | `GET /dir/` | `dir` (`/dir` redirects there with `308`) |
 //! | `GET /static/<path>` | the dev server's static files from `$TESTAPP_STATIC` |
 //! | `GET /plaintext`, `GET /json` | the benchmark's bodies |
-//! | `GET /sleep?ms=N` | sleeps N ms (default 200), `slept`; counts handlers running at once |
+//! | `GET\|POST /sleep?ms=N` | reads any body, sleeps N ms (default 200), `slept`; counts handlers running at once |
 //! | `GET /concurrency` | `max=N`: the most handlers seen running at once |
 //! | `GET\|POST /panic` | panics (after reading 10 bytes of a body) |
 //! | `GET /pid` | `pid=<process id>` |
@@ -122,8 +122,11 @@ fn route(mut request: Request) -> Result<Response, HttpError> {
             let ms = query(&request, "ms")
                 .and_then(|ms| ms.parse().ok())
                 .unwrap_or(200);
+            // A body is read to its end (while counted as running).
+            let read = std::io::copy(request.body_mut(), &mut std::io::sink());
             std::thread::sleep(Duration::from_millis(ms));
             RUNNING.fetch_sub(1, Ordering::SeqCst);
+            read.map_err(|error| HttpError::bad_request().with_source(error))?;
             Response::text("slept")
         }
         "/concurrency" => Response::text(format!("max={}", MOST.load(Ordering::SeqCst))),

@@ -140,6 +140,7 @@ pub(crate) enum Collected<B> {
 pub(crate) async fn collect<B: Source>(
     mut incoming: B,
     max: usize,
+    expected: Option<u64>,
     mut guard: RateGuard,
 ) -> io::Result<Collected<B>> {
     let mut first: Option<Bytes> = None;
@@ -156,6 +157,10 @@ pub(crate) async fn collect<B: Source>(
             first = Some(chunk);
         } else {
             if let Some(bytes) = first.take() {
+                // A body in several chunks: one vector of the announced size
+                // (within `max`) instead of growing it by doubling.
+                let room = expected.map_or(0, |length| length.min(max as u64) as usize);
+                buffer.reserve_exact(room.max(bytes.len() + chunk.len()));
                 buffer.extend_from_slice(&bytes);
             }
             buffer.extend_from_slice(&chunk);

@@ -156,29 +156,32 @@ where
             Work::Body(head, body, plan) => (head, body, plan),
         };
         let guard = RateGuard::new(config.body_min_rate(), config.body_rate_grace());
+        let length = body.size_hint().exact();
         // A body read ahead keeps its reservation until the request is
         // answered (the handler owns the bytes until then).
         let (body, pump, _reservation) = match plan {
             Plan::Empty => (Body::empty(), None, None),
-            Plan::Buffer(reservation) => match collect(body, config.buffer_body(), guard).await {
-                Ok(Collected::Complete(bytes)) => (Body::from(bytes), None, Some(reservation)),
-                Ok(Collected::Partial(prefix, rest, guard)) => {
-                    let (reader, pump) = bridge(prefix, rest, guard);
-                    (
-                        Body::from_reader(reader, None),
-                        Some(pump),
-                        Some(reservation),
-                    )
+            Plan::Buffer(reservation) => {
+                match collect(body, config.buffer_body(), length, guard).await {
+                    Ok(Collected::Complete(bytes)) => (Body::from(bytes), None, Some(reservation)),
+                    Ok(Collected::Partial(prefix, rest, guard)) => {
+                        let (reader, pump) = bridge(prefix, rest, guard);
+                        (
+                            Body::from_reader(reader, None),
+                            Some(pump),
+                            Some(reservation),
+                        )
+                    }
+                    Err(error) => {
+                        let status = match error.kind() {
+                            std::io::ErrorKind::TimedOut => StatusCode::REQUEST_TIMEOUT,
+                            _ => StatusCode::BAD_REQUEST,
+                        };
+                        let response = error_response(status, &error.to_string());
+                        return Ok(inner.finish(response, head_request, conn.as_ref(), log));
+                    }
                 }
-                Err(error) => {
-                    let status = match error.kind() {
-                        std::io::ErrorKind::TimedOut => StatusCode::REQUEST_TIMEOUT,
-                        _ => StatusCode::BAD_REQUEST,
-                    };
-                    let response = error_response(status, &error.to_string());
-                    return Ok(inner.finish(response, head_request, conn.as_ref(), log));
-                }
-            },
+            }
             Plan::Stream(length) => {
                 let (reader, pump) = bridge(Bytes::new(), body, guard);
                 (Body::from_reader(reader, length), Some(pump), None)

@@ -26,6 +26,7 @@ use std::sync::Arc;
 use http::HeaderMap;
 use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 
+pub(crate) use self::sync::Input;
 use self::sync::{CHUNK_SIZE, ChunkStream, HeaderBudget, StreamError, block_on};
 use crate::file::SpoolWriter;
 use crate::options_header::OptionsHeader;
@@ -72,13 +73,13 @@ pub fn parse(
     boundary: &str,
     limits: &Limits,
 ) -> Result<Parsed, FormError> {
-    parse_sized(reader, boundary, limits, None)
+    parse_sized(Input::Reader(reader), boundary, limits, None)
 }
 
 /// [`parse`] for a body of a declared `length` (`Content-Length`), which
 /// bounds what a large file part reserves in memory.
 pub(crate) fn parse_sized(
-    reader: &mut (dyn Read + Send),
+    input: Input<'_>,
     boundary: &str,
     limits: &Limits,
     length: Option<u64>,
@@ -88,7 +89,7 @@ pub(crate) fn parse_sized(
     }
     let budget = Arc::new(HeaderBudget::default());
     let allowance = limits.max_part_header_size().saturating_add(2 * CHUNK_SIZE);
-    let stream = ChunkStream::new(reader, budget.clone(), allowance);
+    let stream = ChunkStream::new(input, budget.clone(), allowance);
     let mut multipart = multer::Multipart::new(stream, boundary);
 
     let mut form = MultiDict::new();

@@ -20,6 +20,8 @@ use std::task::{Context, Poll, Waker};
 use bytes::Bytes;
 use futures_util::Stream;
 
+use crate::Body;
+
 /// How many bytes one read hands to multer (Werkzeug's buffer size).
 pub(crate) const CHUNK_SIZE: usize = 64 * 1024;
 
@@ -75,9 +77,37 @@ impl std::fmt::Display for StreamError {
 
 impl std::error::Error for StreamError {}
 
-/// A blocking reader seen as a stream of chunks that yields between chunks.
+/// Where [`ChunkStream`]'s chunks come from.
+pub(crate) enum Input<'r> {
+    /// Any reader: each chunk is read into a new buffer.
+    Reader(&'r mut (dyn Read + Send)),
+    /// A request body: one in memory is handed over in slices, without a
+    /// copy; a stream is read into a new buffer per chunk.
+    Body(&'r mut Body),
+}
+
+impl Input<'_> {
+    /// The next chunk, at most `max` bytes, as full as the input allows;
+    /// empty at the end.
+    fn next_chunk(&mut self, max: usize) -> io::Result<Bytes> {
+        match self {
+            Input::Body(body) => body.read_chunk(max),
+            Input::Reader(reader) => {
+                // `read_to_end` fills the spare capacity of the vector
+                // (without zeroing it first for readers that support that,
+                // such as slices), and the vector becomes the chunk without a
+                // copy.
+                let mut chunk = Vec::with_capacity(max);
+                (&mut **reader).take(max as u64).read_to_end(&mut chunk)?;
+                Ok(Bytes::from(chunk))
+            }
+        }
+    }
+}
+
+/// A blocking input seen as a stream of chunks that yields between chunks.
 pub(crate) struct ChunkStream<'r> {
-    reader: &'r mut (dyn Read + Send),
+    input: Input<'r>,
     budget: Arc<HeaderBudget>,
     /// The most bytes multer may pull while looking for headers.
     header_allowance: usize,
@@ -87,12 +117,12 @@ pub(crate) struct ChunkStream<'r> {
 
 impl<'r> ChunkStream<'r> {
     pub(crate) fn new(
-        reader: &'r mut (dyn Read + Send),
+        input: Input<'r>,
         budget: Arc<HeaderBudget>,
         header_allowance: usize,
     ) -> Self {
         Self {
-            reader,
+            input,
             budget,
             header_allowance,
             yield_next: false,
@@ -115,21 +145,14 @@ impl Stream for ChunkStream<'_> {
             return Poll::Pending;
         }
         // Fill a chunk (fewer, fuller chunks for multer), stopping at the end.
-        // `read_to_end` fills the spare capacity of the vector (without
-        // zeroing it first for readers that support that, such as slices),
-        // and the vector becomes the chunk without a copy.
-        let mut chunk = Vec::with_capacity(CHUNK_SIZE);
-        let mut limited = (&mut *this.reader).take(CHUNK_SIZE as u64);
-        let read = loop {
-            match limited.read_to_end(&mut chunk) {
-                Ok(_) => break chunk.len(),
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => {
-                    this.done = true;
-                    return Poll::Ready(Some(Err(StreamError::Read(error))));
-                }
+        let chunk = match this.input.next_chunk(CHUNK_SIZE) {
+            Ok(chunk) => chunk,
+            Err(error) => {
+                this.done = true;
+                return Poll::Ready(Some(Err(StreamError::Read(error))));
             }
         };
+        let read = chunk.len();
         if read == 0 {
             this.done = true;
             return Poll::Ready(None);
@@ -142,7 +165,7 @@ impl Stream for ChunkStream<'_> {
             }
         }
         this.yield_next = true;
-        Poll::Ready(Some(Ok(Bytes::from(chunk))))
+        Poll::Ready(Some(Ok(chunk)))
     }
 }
 
@@ -155,7 +178,7 @@ mod tests {
     fn the_stream_yields_between_chunks() {
         let data = vec![7u8; CHUNK_SIZE + 10];
         let mut reader: &[u8] = &data;
-        let mut stream = ChunkStream::new(&mut reader, Arc::default(), usize::MAX);
+        let mut stream = ChunkStream::new(Input::Reader(&mut reader), Arc::default(), usize::MAX);
         let mut context = Context::from_waker(Waker::noop());
         let mut polls = Vec::new();
         loop {
@@ -173,7 +196,7 @@ mod tests {
     fn block_on_drives_a_stream_to_its_end() {
         let data = vec![1u8; 3 * CHUNK_SIZE];
         let mut reader: &[u8] = &data;
-        let stream = ChunkStream::new(&mut reader, Arc::default(), usize::MAX);
+        let stream = ChunkStream::new(Input::Reader(&mut reader), Arc::default(), usize::MAX);
         let total =
             block_on(stream.fold(0, |sum, chunk| async move { sum + chunk.unwrap().len() }));
         assert_eq!(total, 3 * CHUNK_SIZE);
@@ -185,7 +208,7 @@ mod tests {
         let mut reader: &[u8] = &data;
         let budget = Arc::new(HeaderBudget::default());
         budget.enter_headers();
-        let stream = ChunkStream::new(&mut reader, budget, 2 * CHUNK_SIZE);
+        let stream = ChunkStream::new(Input::Reader(&mut reader), budget, 2 * CHUNK_SIZE);
         let results: Vec<_> = block_on(stream.collect());
         assert_eq!(results.len(), 3);
         assert!(matches!(results[2], Err(StreamError::HeaderBudget)));

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use http::Method;
 
 use super::Request;
-use crate::{BodyError, ExtractError, FileStorage, FormError, MultiDict};
+use crate::{Body, BodyError, ExtractError, FileStorage, FormError, MultiDict};
 
 const URLENCODED: &str = "application/x-www-form-urlencoded";
 const MULTIPART: &str = "multipart/form-data";
@@ -241,15 +241,15 @@ impl Request {
             }
             None => body.length(),
         };
-        let mut cursor;
-        let reader: &mut (dyn Read + Send) = match &cached {
+        let mut cached_body;
+        let reader: &mut Body = match &cached {
             Some(bytes) => {
-                cursor = io::Cursor::new(bytes.clone());
-                &mut cursor
+                cached_body = Body::from(bytes.clone());
+                &mut cached_body
             }
             None => {
                 *state = DataState::Consumed;
-                &mut *body
+                &mut body
             }
         };
         if mimetype == URLENCODED {
@@ -276,7 +276,12 @@ impl Request {
             return Ok(FormData::new(form, MultiDict::new()));
         }
         let boundary = content_type.param("boundary").unwrap_or_default();
-        let (form, files) = crate::multipart::parse_sized(reader, boundary, limits, declared)?;
+        let (form, files) = crate::multipart::parse_sized(
+            crate::multipart::Input::Body(reader),
+            boundary,
+            limits,
+            declared,
+        )?;
         Ok(FormData::new(form, files))
     }
 }
