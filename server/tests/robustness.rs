@@ -6,9 +6,18 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::support::{Server, get, temp_dir};
+
+/// The two long tests below take the machine in turn: wrk at full load
+/// starves the corpus replay's liveness probes (1 s deadlines) on two cores,
+/// and `cargo test -- --ignored` would run them side by side.
+fn whole_machine() -> MutexGuard<'static, ()> {
+    static MACHINE: Mutex<()> = Mutex::new(());
+    MACHINE.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// `../shared/attack-corpus`, or `$CARAFE_ATTACK_CORPUS`.
 fn corpus_dir() -> PathBuf {
@@ -28,6 +37,7 @@ const HTTP_CASES: &str = "smuggle-*,hdr-*,reqline-*,host-*,pipeline-*,body-cl-1t
 #[test]
 #[ignore = "slow (about 3 minutes: the corpus waits out 30 and 60 s deadlines): run by .ci/run"]
 fn the_attack_corpus_gets_its_expected_outcomes_and_no_worker_dies() {
+    let _machine = whole_machine();
     let corpus = corpus_dir();
     let replay = corpus.join("replay.py");
     assert!(replay.exists(), "no attack corpus at {}", corpus.display());
@@ -129,6 +139,7 @@ fn wrk(args: &[&str]) -> String {
 #[test]
 #[ignore = "needs wrk, takes 85 s: run by .ci/run"]
 fn sixty_seconds_of_wrk_without_an_error_and_with_flat_memory() {
+    let _machine = whole_machine();
     let server = Server::start(&["--workers", "2"]);
     let dir = temp_dir("wrk");
     // Several kinds of request: inline, pooled, streamed, with a body.
