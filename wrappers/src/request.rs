@@ -10,7 +10,7 @@ mod url;
 use std::cell::{OnceCell, RefCell};
 use std::net::SocketAddr;
 
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use http::request::Parts;
 use http::uri::Scheme;
 use http::{HeaderMap, Method, Uri, Version};
@@ -55,13 +55,27 @@ use crate::{Body, CookieError, FormError, Limits, MultiDict, QueryError};
 pub struct Request {
     head: Parts,
     script_root: String,
-    path_info: String,
+    /// `None`: the request target's path (`/` when empty), not copied.
+    path_info: Option<String>,
     scheme: Scheme,
-    host: String,
+    host: Host,
     remote_addr: Option<SocketAddr>,
     limits: Limits,
     body: RefCell<Body>,
     cache: Cache,
+}
+
+/// Where [`Request::host`] comes from: read from the head when asked, not
+/// copied out of it for every request.
+#[derive(Debug)]
+enum Host {
+    /// The request target's authority (absolute form).
+    Authority,
+    /// The `Host` header (a clone of the value, which shares its bytes),
+    /// checked to be text when the request was built.
+    Header(HeaderValue),
+    /// Set by [`Request::set_host`], or empty when the request has no host.
+    Set(String),
 }
 
 /// What has been parsed from the request so far.
@@ -81,26 +95,21 @@ impl Request {
     /// otherwise from the `Host` header; the scheme from the target, otherwise
     /// `http` (a TLS-terminating server calls [`set_scheme`](Self::set_scheme)).
     pub fn from_parts(head: Parts, body: Body) -> Self {
-        let host = match head.uri.authority() {
-            Some(authority) => authority.as_str().to_owned(),
-            None => head
-                .headers
-                .get(http::header::HOST)
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or_default()
-                .to_owned(),
+        let host = if head.uri.authority().is_some() {
+            Host::Authority
+        } else {
+            match head.headers.get(http::header::HOST) {
+                Some(value) if value.to_str().is_ok() => Host::Header(value.clone()),
+                _ => Host::Set(String::new()),
+            }
         };
         let scheme = head.uri.scheme().cloned().unwrap_or(Scheme::HTTP);
-        let path_info = match head.uri.path() {
-            "" => "/".to_owned(),
-            path => path.to_owned(),
-        };
         let limits = Limits::default();
         Self {
             body: RefCell::new(body.with_limit(limits.max_content_length())),
             head,
             script_root: String::new(),
-            path_info,
+            path_info: None,
             scheme,
             host,
             remote_addr: None,
@@ -169,13 +178,19 @@ impl Request {
     /// The path below the mount point (WSGI's `PATH_INFO`), raw (percent-encoded
     /// as on the wire), always starting with `/`.
     pub fn path_info(&self) -> &str {
-        &self.path_info
+        match &self.path_info {
+            Some(path_info) => path_info,
+            None => match self.head.uri.path() {
+                "" => "/",
+                path => path,
+            },
+        }
     }
 
     /// Sets the mount point and the remaining path (dispatchers and middleware).
     pub fn set_path(&mut self, script_root: impl Into<String>, path_info: impl Into<String>) {
         self.script_root = script_root.into();
-        self.path_info = path_info.into();
+        self.path_info = Some(path_info.into());
     }
 
     /// The raw query string, without the `?` (empty when absent).
@@ -195,12 +210,16 @@ impl Request {
 
     /// The host (and port, if the client named one) the request was sent to.
     pub fn host(&self) -> &str {
-        &self.host
+        match &self.host {
+            Host::Authority => self.head.uri.authority().map_or("", |a| a.as_str()),
+            Host::Header(value) => value.to_str().unwrap_or_default(),
+            Host::Set(host) => host,
+        }
     }
 
     /// Sets the host (trusted `X-Forwarded-Host`).
     pub fn set_host(&mut self, host: impl Into<String>) {
-        self.host = host.into();
+        self.host = Host::Set(host.into());
     }
 
     /// The address of the client, when the server knows it.
@@ -370,6 +389,47 @@ mod tests {
 
     fn parts(request: http::Request<()>) -> Parts {
         request.into_parts().0
+    }
+
+    #[test]
+    fn host_and_path_are_read_from_the_head_as_it_was_built() {
+        let head = parts(
+            http::Request::get("/users/7")
+                .header("host", "example.com")
+                .body(())
+                .unwrap(),
+        );
+        let mut request = Request::from_parts(head, Body::empty());
+        request.headers_mut().insert(
+            http::header::HOST,
+            HeaderValue::from_static("other.example"),
+        );
+        assert_eq!(
+            request.host(),
+            "example.com",
+            "the host of the request as it came"
+        );
+        assert_eq!(request.path_info(), "/users/7");
+        request.set_host("set.example");
+        request.set_path("/app", "/x");
+        assert_eq!((request.host(), request.path_info()), ("set.example", "/x"));
+        let binary = parts(
+            http::Request::get("/")
+                .header("host", HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap())
+                .body(())
+                .unwrap(),
+        );
+        assert_eq!(Request::from_parts(binary, Body::empty()).host(), "");
+        let absolute = parts(
+            http::Request::get("http://abs.example:81")
+                .body(())
+                .unwrap(),
+        );
+        let request = Request::from_parts(absolute, Body::empty());
+        assert_eq!(
+            (request.host(), request.path_info()),
+            ("abs.example:81", "/")
+        );
     }
 
     #[test]

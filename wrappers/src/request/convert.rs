@@ -93,7 +93,7 @@ impl Request {
                 request.scheme = scheme;
             }
             if let Some(host) = environ.host {
-                request.host = host;
+                request.set_host(host);
             }
             if environ.remote_addr.is_some() {
                 request.remote_addr = environ.remote_addr;
@@ -102,7 +102,7 @@ impl Request {
                 request.script_root = script_root;
             }
             if let Some(path_info) = environ.path_info {
-                request.path_info = path_info;
+                request.path_info = Some(path_info);
             }
         }
         if let Some(carried) = carried {
@@ -141,16 +141,17 @@ impl Request {
     /// assert_eq!(back.remote_addr().unwrap().port(), 9000);
     /// ```
     pub fn into_http(self) -> http::Request<Body> {
+        let path_info = self.path_info().to_owned();
+        let host = self.host().to_owned();
         let Request {
             mut head,
             script_root,
-            path_info,
             scheme,
-            host,
             remote_addr,
             limits,
             body,
             cache,
+            ..
         } = self;
         let mut body = body.into_inner();
         let consumed = match cache.data.into_inner() {

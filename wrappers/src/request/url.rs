@@ -45,7 +45,7 @@ impl Request {
     /// assert_eq!(Request::get("/caf%C3%A9/a%2Fb%FF").path(), "/café/a/b%FF");
     /// ```
     pub fn path(&self) -> String {
-        let decoded = decode(&self.path_info);
+        let decoded = decode(self.path_info());
         if decoded.starts_with('/') {
             decoded
         } else {
@@ -123,7 +123,7 @@ impl Request {
     pub fn base_url(&self) -> String {
         let mut url = self.root_url();
         url.push_str(&iri(
-            self.path_info.trim_start_matches('/'),
+            self.path_info().trim_start_matches('/'),
             PATH_SAFE,
             PATH_KEEP,
         ));
@@ -174,9 +174,10 @@ impl Request {
             "https" | "wss" => ":443",
             _ => "",
         };
+        let host = self.host();
         let host = match default_port {
-            "" => &self.host[..],
-            port => self.host.strip_suffix(port).unwrap_or(&self.host),
+            "" => host,
+            port => host.strip_suffix(port).unwrap_or(host),
         };
         if is_valid_host(host) { host } else { "" }
     }
