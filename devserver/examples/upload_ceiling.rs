@@ -35,40 +35,94 @@ fn main() -> io::Result<()> {
     Ok(())
 }
 
+/// Limits of this toy (gunicorn's head limits; bodies up to 64 MiB): past
+/// one the client gets the status and the connection is closed.
+const MAX_LINE: u64 = 8190;
+const MAX_FIELDS: usize = 100;
+const MAX_BODY: usize = 64 << 20;
+
 /// Requests on one connection until the client closes it.
 fn serve(stream: TcpStream) -> io::Result<()> {
     let mut reader = BufReader::with_capacity(64 * 1024, stream.try_clone()?);
     stream.set_nodelay(true)?;
     let mut writer = stream;
     let mut body = Vec::new();
-    let mut line = String::new();
     loop {
-        let mut length = 0usize;
-        let mut first = true;
-        loop {
-            line.clear();
-            if reader.read_line(&mut line)? == 0 {
-                return Ok(());
+        let (status, answer) = match read_head(&mut reader)? {
+            None => return Ok(()),
+            Some(Ok(length)) => {
+                body.resize(length, 0);
+                reader.read_exact(&mut body)?;
+                ("200 OK", part_length(&body).to_string())
             }
-            if line == "\r\n" && !first {
-                break;
-            }
-            first = false;
-            if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap_or(0);
-            }
-        }
-        body.resize(length, 0);
-        reader.read_exact(&mut body)?;
-        let answer = part_length(&body).to_string();
+            Some(Err(refusal)) => refusal,
+        };
         let response = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{answer}",
+            "HTTP/1.1 {status}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{answer}",
             answer.len()
         );
         writer.write_all(response.as_bytes())?;
+        if !status.starts_with("200") {
+            return Ok(());
+        }
     }
+}
+
+/// A status line and a message.
+type Refusal = (&'static str, String);
+
+/// Reads one request head: `None` at the end of the connection, else the
+/// body's `Content-Length` or why the request is refused.
+fn read_head(reader: &mut impl BufRead) -> io::Result<Option<Result<usize, Refusal>>> {
+    let mut length = 0;
+    let mut line = Vec::new();
+    for index in 0..=MAX_FIELDS + 1 {
+        line.clear();
+        if reader.take(MAX_LINE + 1).read_until(b'\n', &mut line)? == 0 {
+            return Ok(None);
+        }
+        if !line.ends_with(b"\n") && line.len() as u64 <= MAX_LINE {
+            // The client went away in the middle of a head.
+            return Ok(None);
+        }
+        if !line.ends_with(b"\n") {
+            let what = if index == 0 {
+                "request line"
+            } else {
+                "header field"
+            };
+            let status = if index == 0 {
+                "414 URI Too Long"
+            } else {
+                "431 Request Header Fields Too Large"
+            };
+            return Ok(Some(Err((
+                status,
+                format!("{what} longer than {MAX_LINE} bytes\n"),
+            ))));
+        }
+        if index > 0 && (line == b"\r\n" || line == b"\n") {
+            return Ok(Some(Ok(length)));
+        }
+        let text = String::from_utf8_lossy(&line);
+        if let Some((name, value)) = text.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = match value.trim().parse::<usize>() {
+                Ok(length) if length <= MAX_BODY => length,
+                Ok(_) => {
+                    let message = format!("body over {MAX_BODY} bytes\n");
+                    return Ok(Some(Err(("413 Content Too Large", message))));
+                }
+                Err(_) => {
+                    let message = "invalid Content-Length\n".to_owned();
+                    return Ok(Some(Err(("400 Bad Request", message))));
+                }
+            };
+        }
+    }
+    let message = format!("more than {MAX_FIELDS} header fields\n");
+    Ok(Some(Err(("431 Request Header Fields Too Large", message))))
 }
 
 /// The length of the single part: from the blank line after its headers to
@@ -84,4 +138,62 @@ fn part_length(body: &[u8]) -> usize {
         .rposition(|window| window == b"\r\n--")
         .map_or(body.len(), |at| tail + at);
     end.saturating_sub(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(raw: &[u8]) -> Option<Result<usize, &'static str>> {
+        read_head(&mut &raw[..])
+            .unwrap()
+            .map(|head| head.map_err(|(status, _)| status))
+    }
+
+    #[test]
+    fn heads_within_the_limits_give_their_length() {
+        assert_eq!(
+            head(b"POST /upload HTTP/1.1\r\nContent-Length: 12\r\n\r\n"),
+            Some(Ok(12))
+        );
+        assert_eq!(head(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), Some(Ok(0)));
+        assert_eq!(head(b""), None);
+    }
+
+    #[test]
+    fn garbage_and_oversized_heads_are_refused() {
+        let long_line = [b"GET /".as_slice(), &[b'a'; 9000], b" HTTP/1.1\r\n\r\n"].concat();
+        assert_eq!(head(&long_line), Some(Err("414 URI Too Long")));
+        let long_field = [
+            b"GET / HTTP/1.1\r\nX: ".as_slice(),
+            &[b'a'; 9000],
+            b"\r\n\r\n",
+        ]
+        .concat();
+        assert_eq!(
+            head(&long_field),
+            Some(Err("431 Request Header Fields Too Large"))
+        );
+        let many = [
+            b"GET / HTTP/1.1\r\n".as_slice(),
+            &b"X: y\r\n".repeat(200),
+            b"\r\n",
+        ]
+        .concat();
+        assert_eq!(
+            head(&many),
+            Some(Err("431 Request Header Fields Too Large"))
+        );
+        let huge = b"POST / HTTP/1.1\r\nContent-Length: 99999999999999\r\n\r\n";
+        assert_eq!(head(huge), Some(Err("413 Content Too Large")));
+        let bad = b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n";
+        assert_eq!(head(bad), Some(Err("400 Bad Request")));
+        let unfinished = b"GET / HTTP/1.1\r\nHost: x";
+        assert_eq!(head(unfinished), None, "the client went away");
+        assert_eq!(
+            part_length(b"\xff\x00garbage"),
+            9,
+            "no delimiters: the whole body"
+        );
+    }
 }

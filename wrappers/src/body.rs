@@ -176,11 +176,8 @@ impl Body {
     /// checks of [`Read`]: for a body in memory a slice of it (no copy), for
     /// a stream a new buffer filled as far as the stream goes.
     pub(crate) fn read_chunk(&mut self, max: usize) -> io::Result<Bytes> {
-        if matches!(self.source, Source::Bytes(_)) {
-            let window = self.window(max)?;
-            let Source::Bytes(bytes) = &mut self.source else {
-                unreachable!("checked above");
-            };
+        let window = self.window(max)?;
+        if let Source::Bytes(bytes) = &mut self.source {
             let chunk = bytes.split_to(window.min(bytes.len()));
             self.advance(chunk.len(), window)?;
             return Ok(chunk);
