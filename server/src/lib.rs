@@ -150,7 +150,7 @@
 //! | HTTP/1.1 without `Host`, two `Host`s, an invalid `Host` (RFC 9112 §3.2) | `400` |
 //! | a bare LF as a line end in a head (smuggling, RFC 9112 §2.2) | `400`, close |
 //! | malformed framing (CL+TE, bad chunk sizes, …) | hyper: `400`, close |
-//! | head not complete within `header_timeout` | closed (`408`) |
+//! | head not complete within `header_timeout` (counted from the end of the previous request or the accept) | dropped without an answer, 1 to 1.25 times `header_timeout` late |
 //! | body larger than the application's `max_content_length` ([`Request::set_limits`](carafe_wrappers::Request::set_limits)) | the application's `413`; a declared length is refused before a byte is read; an unread body closes the connection |
 //! | body arriving slower than `body_min_rate` after `body_rate_grace` while the application reads it | the read fails (`TimedOut`), the response closes the connection |
 //! | a client not reading a response for `write_timeout` | connection dropped |

@@ -190,6 +190,63 @@ fn a_slow_head_is_dropped_after_header_timeout() {
     assert!(!String::from_utf8_lossy(&rest).contains(" 200 "));
 }
 
+/// The header timeout runs between requests, from the end of the previous
+/// one: a handler slower than it is not cut off, and a head trickling in on
+/// a kept-alive connection (reads keep the keep-alive timer from closing it)
+/// is dropped about `header_timeout` after the previous response.
+#[test]
+fn the_header_timeout_spares_a_slow_handler_and_times_the_next_head_on_the_connection() {
+    let server = Server::start(&["--header-timeout", "1", "--keepalive", "10"]);
+    let stream = TcpStream::connect(server.address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    writer
+        .write_all(b"GET /sleep?ms=1600 HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let response = read_response(&mut reader).unwrap().expect("a response");
+    assert_eq!((response.status, &response.body[..]), (200, &b"slept"[..]));
+
+    let answered = Instant::now();
+    writer.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+    let mut dropped = None;
+    for line in 0..40 {
+        std::thread::sleep(Duration::from_millis(100));
+        if writer
+            .write_all(format!("X-Line-{line}: trickle\r\n").as_bytes())
+            .is_err()
+        {
+            dropped = Some(answered.elapsed());
+            break;
+        }
+        // A closed connection shows on the read side first.
+        reader
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_millis(1)))
+            .unwrap();
+        let mut byte = [0u8; 1];
+        match reader.read(&mut byte) {
+            Ok(0) => {
+                dropped = Some(answered.elapsed());
+                break;
+            }
+            Ok(_) => panic!("an answer to a head that never ended"),
+            Err(error) if matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(_) => {
+                dropped = Some(answered.elapsed());
+                break;
+            }
+        }
+    }
+    let dropped = dropped.expect("the trickling head was still read after 4 s");
+    assert!(
+        dropped >= Duration::from_millis(900) && dropped < Duration::from_secs(3),
+        "{dropped:?}"
+    );
+}
+
 #[test]
 fn a_slow_body_is_dropped_below_the_minimum_rate() {
     let server = Server::start(&["--body-min-rate", "1000", "--body-rate-grace", "1"]);

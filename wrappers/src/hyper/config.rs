@@ -73,7 +73,9 @@ impl GatewayConfig {
         self.keepalive
     }
 
-    /// How long a client may take to send a complete request head.
+    /// How long a client may take to send a complete request head, counted
+    /// from the end of the previous request on the connection (or from the
+    /// accept); the connection is dropped between 1 and 1.25 times this late.
     pub fn header_read_timeout(&self) -> Option<Duration> {
         self.header_read_timeout
     }

@@ -17,6 +17,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use super::gateway::Inner;
 use super::io::TimedStream;
 use super::respond::{Started, respond};
+use super::watchdog::{Seen, Verdict, Watchdog};
 use super::{Executor, Gateway, Peer, ResponseStream};
 use crate::Application;
 
@@ -63,8 +64,12 @@ pub enum ConnectionEnd {
     /// graceful-shutdown closes).
     Closed,
     /// hyper reported an error (a malformed request it answered with a 4xx, a
-    /// timeout, a reset).
+    /// reset).
     Error(::hyper::Error),
+    /// No complete request head arrived within `header_read_timeout` (counted
+    /// from the end of the previous request, or from the accept): dropped
+    /// without an answer, as hyper's own header timeout does.
+    HeadTimeout,
 }
 
 impl<A: Application, E: Executor> Gateway<A, E> {
@@ -124,9 +129,11 @@ impl<A: Application, E: Executor> Gateway<A, E> {
                 config.write_timeout(),
             ));
             let mut builder = http1::Builder::new();
+            // The head is timed by the watchdog below, not by a timer hyper
+            // would arm for every request (see `watchdog`).
             builder
                 .timer(TokioTimer::new())
-                .header_read_timeout(config.header_read_timeout())
+                .header_read_timeout(None)
                 .keep_alive(config.keepalive().is_some())
                 .max_header_size(config.head_limits().max_head_size());
             if config.head_limits().header_fields() != 100 {
@@ -143,12 +150,9 @@ impl<A: Application, E: Executor> Gateway<A, E> {
             let mut shutdown = pin!(shutdown);
             let mut closing = false;
             let mut draining = false;
-            let period = config
-                .keepalive()
-                .map(|keepalive| (keepalive / 2).max(Duration::from_millis(10)));
+            let mut watchdog = Watchdog::new(config.keepalive(), config.header_read_timeout());
+            let period = watchdog.as_ref().map(Watchdog::period);
             let mut timer = pin!(tokio::time::sleep(period.unwrap_or(Duration::MAX / 4)));
-            let mut seen = u64::MAX;
-            let mut quiet = 0;
             loop {
                 tokio::select! {
                     biased;
@@ -161,7 +165,7 @@ impl<A: Application, E: Executor> Gateway<A, E> {
                     () = shutdown.as_mut(), if !draining && !closing => {
                         draining = true;
                         state.draining.store(true, Ordering::SeqCst);
-                        if state.active.load(Ordering::SeqCst) > 0 || period.is_none() {
+                        if state.active.load(Ordering::SeqCst) > 0 || config.keepalive().is_none() {
                             closing = true;
                             conn.as_mut().graceful_shutdown();
                         }
@@ -170,25 +174,22 @@ impl<A: Application, E: Executor> Gateway<A, E> {
                         closing = true;
                         conn.as_mut().graceful_shutdown();
                     }
-                    () = timer.as_mut(), if !closing && period.is_some() => {
-                        // Idle = no request in progress and nothing read or
-                        // answered during two whole periods (half the
-                        // keep-alive each): closed after 1 to 1.5 keep-alives.
-                        let generation = state.generation.load(Ordering::Relaxed);
-                        let read = state.read_activity.swap(false, Ordering::Relaxed);
-                        if state.active.load(Ordering::Relaxed) == 0 && !read && generation == seen {
-                            quiet += 1;
-                        } else {
-                            quiet = 0;
-                            seen = generation;
+                    () = timer.as_mut(), if watchdog.is_some() => {
+                        let Some(watchdog) = watchdog.as_mut() else { continue };
+                        let seen = Seen {
+                            generation: state.generation.load(Ordering::Relaxed),
+                            active: state.active.load(Ordering::Relaxed),
+                            read: state.read_activity.swap(false, Ordering::Relaxed),
+                        };
+                        match watchdog.tick(seen, closing) {
+                            Verdict::HeadTimeout => return ConnectionEnd::HeadTimeout,
+                            Verdict::Idle => {
+                                closing = true;
+                                conn.as_mut().graceful_shutdown();
+                            }
+                            Verdict::Serve => {}
                         }
-                        if quiet >= 2 {
-                            closing = true;
-                            conn.as_mut().graceful_shutdown();
-                        } else {
-                            let period = period.unwrap_or(Duration::MAX / 4);
-                            timer.as_mut().reset(tokio::time::Instant::now() + period);
-                        }
+                        timer.as_mut().reset(tokio::time::Instant::now() + watchdog.period());
                     }
                 }
             }

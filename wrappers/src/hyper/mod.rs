@@ -22,8 +22,9 @@
 //!   no runtime thread blocks and a client that does not read holds no thread.
 //! - A panicking handler is a `500` ([`call_app`]); the worker lives.
 //! - Timeouts: the head must arrive within `header_read_timeout`, idle
-//!   keep-alive connections close after `keepalive`, a stalled write fails
-//!   after `write_timeout`.
+//!   keep-alive connections close after `keepalive` (both counted by one
+//!   timer per connection that ticks a few times per timeout, not one armed
+//!   per request), a stalled write fails after `write_timeout`.
 //! - Strictness hyper lacks: a bare LF as a line end in a request head is a
 //!   `400` (a smuggling vector between a lenient front proxy and a server).
 //! - Graceful stop: a [`Shutdown`] fired makes every connection finish its
@@ -74,6 +75,7 @@ mod response_body;
 mod service;
 mod shutdown;
 mod strict;
+mod watchdog;
 
 pub use access::{AccessObserver, AccessRecord};
 pub use config::GatewayConfig;
