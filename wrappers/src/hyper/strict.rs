@@ -121,36 +121,45 @@ impl HeadScanner {
             };
             let lf = i + offset;
             let before = if lf > 0 { bytes[lf - 1] } else { self.prev };
-            self.feed(&bytes[i..lf]);
             if before != b'\r' {
                 // A bare LF: make the head unparsable for hyper (a 400).
                 bytes[lf] = 0;
                 self.state = State::Off;
                 return bytes.len();
             }
-            let empty = self.line_len == 1;
-            if empty && self.first_line {
-                // An empty line before the request line is ignored (RFC 9112 §2.2).
-            } else if empty {
-                self.end_of_head();
-                self.prev = b'\n';
-                self.reset_line();
-                return lf + 1;
+            let head_ended = if self.line_len == 0 {
+                // The whole line is in this read (the usual case): looked at
+                // in place, not copied.
+                let line = &bytes[i..lf];
+                let kept = line.len() <= MAX_KEPT_LINE && (self.first_line || framing(line));
+                self.end_of_line(line, line.len(), kept)
             } else {
-                self.end_of_line();
-            }
+                self.feed(&bytes[i..lf]);
+                let line = std::mem::take(&mut self.line);
+                let ended = self.end_of_line(&line, self.line_len, self.keep_line);
+                self.line = line;
+                ended
+            };
             self.reset_line();
             i = lf + 1;
+            if self.state == State::Off {
+                // Not followed any further, not even the rest of this read.
+                return bytes.len();
+            }
+            if head_ended {
+                self.prev = b'\n';
+                return i;
+            }
             if i == bytes.len() {
                 return i;
             }
         }
     }
 
+    /// Part of a line that does not end in this read.
     fn feed(&mut self, part: &[u8]) {
         if self.line_len == 0 && !self.first_line {
-            // Only the framing headers are kept: Content-Length, Transfer-Encoding.
-            self.keep_line = matches!(part.first(), Some(b'c' | b'C' | b't' | b'T'));
+            self.keep_line = framing(part);
         }
         if self.keep_line && self.line.len() + part.len() <= MAX_KEPT_LINE {
             self.line.extend_from_slice(part);
@@ -167,21 +176,31 @@ impl HeadScanner {
         self.keep_line = self.first_line;
     }
 
-    fn end_of_line(&mut self) {
-        let line = self.line.strip_suffix(b"\r").unwrap_or(&self.line);
+    /// A complete line (`len` bytes with its CR; `line` is all of it when
+    /// `kept`); returns whether it ended the head.
+    fn end_of_line(&mut self, line: &[u8], len: usize, kept: bool) -> bool {
+        if len == 1 {
+            // An empty line before the request line is ignored (RFC 9112 §2.2).
+            if self.first_line {
+                return false;
+            }
+            self.end_of_head();
+            return true;
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
         if self.first_line {
             self.first_line = false;
-            if !self.keep_line || line.starts_with(b"CONNECT ") {
+            if !kept || line.starts_with(b"CONNECT ") {
                 self.state = State::Off;
             }
             self.http10 = line.ends_with(b"HTTP/1.0");
-            return;
+            return false;
         }
-        if !self.keep_line {
-            return;
+        if !kept {
+            return false;
         }
         let Some(colon) = line.iter().position(|&b| b == b':') else {
-            return;
+            return false;
         };
         let (name, value) = (&line[..colon], trim(&line[colon + 1..]));
         if name.eq_ignore_ascii_case(b"content-length") {
@@ -201,6 +220,7 @@ impl HeadScanner {
             }
             codings.extend_from_slice(value);
         }
+        false
     }
 
     fn end_of_head(&mut self) {
@@ -287,6 +307,12 @@ impl HeadScanner {
     }
 }
 
+/// Whether a header line may be a framing header (Content-Length,
+/// Transfer-Encoding): only those are looked at.
+fn framing(line: &[u8]) -> bool {
+    matches!(line.first(), Some(b'c' | b'C' | b't' | b'T'))
+}
+
 fn trim(bytes: &[u8]) -> &[u8] {
     let start = bytes
         .iter()
@@ -354,6 +380,29 @@ mod tests {
             &input[..second],
             "the body's LFs are untouched"
         );
+    }
+
+    #[test]
+    fn a_request_line_too_long_to_keep_turns_it_off_however_it_is_read() {
+        let mut input = b"GET /".to_vec();
+        input.resize(MAX_KEPT_LINE + 10, b'a');
+        input.extend_from_slice(b" HTTP/1.1\r\nHost: x\n\n");
+        assert!(every_split(&input) == input, "a byte was changed");
+        for cut in [input.len(), 100, MAX_KEPT_LINE + 20] {
+            let mut scanner = HeadScanner::default();
+            let mut bytes = input.clone();
+            let (a, b) = bytes.split_at_mut(cut);
+            scanner.scan(a);
+            scanner.scan(b);
+            assert_eq!(scanner.state, State::Off, "split at {cut}");
+        }
+    }
+
+    #[test]
+    fn nothing_after_a_connect_line_is_touched() {
+        // A tunnel's bytes follow the head; a bare LF in them is data.
+        let input: &[u8] = b"CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\nGET / HTTP/1.1\nX: y\n\n";
+        assert_eq!(every_split(input), input);
     }
 
     #[test]
