@@ -75,12 +75,16 @@ impl IntoResponse for Box<str> {
     }
 }
 
+// Built at compile time (at run time `HeaderValue::from_static` checks every
+// byte); cloning a static value copies a pointer.
+static OCTET_STREAM: HeaderValue = HeaderValue::from_static("application/octet-stream");
+static APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+
 fn octets(bytes: Bytes) -> Response {
     let mut response = Response::new(ResponseBody::Bytes(bytes));
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
-    );
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, OCTET_STREAM.clone());
     response
 }
 
@@ -300,7 +304,7 @@ impl<T: Serialize> IntoResponse for Json<T> {
                 let mut response = Response::new(ResponseBody::Bytes(Bytes::from(body)));
                 response
                     .headers_mut()
-                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                    .insert(CONTENT_TYPE, APPLICATION_JSON.clone());
                 response
             }
             Err(error) => Error::from(error).into_response(),

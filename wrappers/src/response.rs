@@ -61,6 +61,13 @@ impl fmt::Debug for ResponseBody {
     }
 }
 
+// The constructors' content types, built at compile time: at run time
+// `HeaderValue::from_static` checks every byte (~250 instructions for the
+// first), and cloning a static value copies a pointer.
+pub(crate) static TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
+pub(crate) static TEXT_HTML: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
+pub(crate) static APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+
 /// An HTTP response: status, headers and a body.
 ///
 /// # Examples
@@ -99,19 +106,19 @@ impl Response {
 
     /// A `200 OK` `text/plain; charset=utf-8` response.
     pub fn text(text: impl Into<String>) -> Self {
-        Self::bytes_with_type(Bytes::from(text.into()), "text/plain; charset=utf-8")
+        Self::bytes_with_type(Bytes::from(text.into()), &TEXT_PLAIN)
     }
 
     /// A `200 OK` `text/html; charset=utf-8` response.
     pub fn html(html: impl Into<String>) -> Self {
-        Self::bytes_with_type(Bytes::from(html.into()), "text/html; charset=utf-8")
+        Self::bytes_with_type(Bytes::from(html.into()), &TEXT_HTML)
     }
 
-    fn bytes_with_type(bytes: Bytes, content_type: &'static str) -> Self {
+    fn bytes_with_type(bytes: Bytes, content_type: &'static HeaderValue) -> Self {
         let mut response = Self::new(ResponseBody::Bytes(bytes));
         response
             .headers_mut()
-            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            .insert(CONTENT_TYPE, content_type.clone());
         response
     }
 
@@ -196,7 +203,7 @@ impl Response {
     pub fn try_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
         let mut body = serde_json::to_vec(value)?;
         body.push(b'\n');
-        Ok(Self::bytes_with_type(Bytes::from(body), "application/json"))
+        Ok(Self::bytes_with_type(Bytes::from(body), &APPLICATION_JSON))
     }
 
     /// Like [`try_json`](Self::try_json); a value that cannot be serialized
@@ -552,10 +559,73 @@ impl Response {
         {
             self.head
                 .headers
-                .insert(CONTENT_LENGTH, HeaderValue::from(length));
+                .insert(CONTENT_LENGTH, content_length(length));
         }
         if method == Method::HEAD {
             self.body = ResponseBody::Empty;
+        }
+    }
+}
+
+/// Lengths below this take their `Content-Length` value from [`DIGITS`].
+const SMALL_LENGTHS: usize = 1024;
+/// The decimal digits of 0, 1, …, 1023 one after the other (2 986 bytes)
+/// and where each starts, built at compile time.
+static DIGITS: ([u8; 2986], [u16; SMALL_LENGTHS + 1]) = small_lengths();
+
+const fn small_lengths() -> ([u8; 2986], [u16; SMALL_LENGTHS + 1]) {
+    let mut digits = [0u8; 2986];
+    let mut starts = [0u16; SMALL_LENGTHS + 1];
+    let mut at = 0;
+    let mut n = 0;
+    while n < SMALL_LENGTHS {
+        starts[n] = at as u16;
+        let width = if n >= 1000 {
+            4
+        } else if n >= 100 {
+            3
+        } else if n >= 10 {
+            2
+        } else {
+            1
+        };
+        let mut rest = n;
+        let mut i = width;
+        while i > 0 {
+            i -= 1;
+            digits[at + i] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        at += width;
+        n += 1;
+    }
+    starts[SMALL_LENGTHS] = at as u16;
+    (digits, starts)
+}
+
+/// The `Content-Length` value for `length`: a slice of [`DIGITS`] for small
+/// bodies (no allocation; every response has one), formatted otherwise.
+fn content_length(length: u64) -> HeaderValue {
+    let (digits, starts) = &DIGITS;
+    match usize::try_from(length) {
+        Ok(n) if n < SMALL_LENGTHS => {
+            let text = &digits[usize::from(starts[n])..usize::from(starts[n + 1])];
+            HeaderValue::from_maybe_shared(Bytes::from_static(text))
+                .unwrap_or_else(|_| HeaderValue::from(length))
+        }
+        _ => HeaderValue::from(length),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn content_length_values_are_the_decimal_lengths() {
+        for length in (0..1100).chain([4095, 1 << 20, u64::MAX]) {
+            assert_eq!(
+                super::content_length(length).to_str().unwrap(),
+                length.to_string()
+            );
         }
     }
 }

@@ -8,6 +8,7 @@ use http::header::{CONTENT_TYPE, HeaderValue, VARY};
 use super::HttpError;
 use crate::escape::escape_html;
 use crate::headers::Accept;
+use crate::response::{APPLICATION_JSON, TEXT_HTML};
 use crate::{Request, Response, ResponseBody};
 
 impl HttpError {
@@ -67,7 +68,7 @@ impl HttpError {
     /// ```
     pub fn into_page(self) -> Response {
         let body = self.html();
-        self.respond(body, "text/html; charset=utf-8")
+        self.respond(body, &TEXT_HTML)
     }
 
     /// The error page in the format the client prefers: JSON when its
@@ -107,7 +108,7 @@ impl HttpError {
         let json = accept.best_match(["text/html", "application/json"]) == Some("application/json");
         let mut response = if json {
             let body = self.json();
-            self.respond(body, "application/json")
+            self.respond(body, &APPLICATION_JSON)
         } else {
             self.into_page()
         };
@@ -117,7 +118,7 @@ impl HttpError {
         response
     }
 
-    fn respond(self, body: String, content_type: &'static str) -> Response {
+    fn respond(self, body: String, content_type: &'static HeaderValue) -> Response {
         let mut response =
             Response::new(ResponseBody::Bytes(Bytes::from(body))).with_status(self.inner.status);
         let headers = response.headers_mut();
@@ -131,7 +132,7 @@ impl HttpError {
                 headers.append(name.clone(), value);
             }
         }
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        headers.insert(CONTENT_TYPE, content_type.clone());
         response
     }
 }
