@@ -51,18 +51,37 @@ use crate::{Body, CookieError, FormError, Limits, MultiDict, QueryError};
 /// raw bytes and the form stays available. Every parser applies the
 /// [`Limits`] and fails with an error that knows its `status()` and names the
 /// limit that fired.
-#[derive(Debug)]
 pub struct Request {
-    head: Parts,
-    script_root: String,
-    /// `None`: the request target's path (`/` when empty), not copied.
-    path_info: Option<String>,
-    scheme: Scheme,
-    host: Host,
-    remote_addr: Option<SocketAddr>,
-    limits: Limits,
-    body: RefCell<Body>,
-    cache: Cache,
+    /// Boxed: a request is moved several times between the server and the
+    /// handler (into the panic guard, the application, …); a pointer is
+    /// cheaper to move than the ~700 bytes, and one allocation per request
+    /// costs less than those copies.
+    fields: Box<fields::Request>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.fields.fmt(f)
+    }
+}
+
+mod fields {
+    use super::*;
+
+    /// What a [`Request`](super::Request) holds.
+    #[derive(Debug)]
+    pub(super) struct Request {
+        pub(super) head: Parts,
+        pub(super) script_root: String,
+        /// `None`: the request target's path (`/` when empty), not copied.
+        pub(super) path_info: Option<String>,
+        pub(super) scheme: Scheme,
+        pub(super) host: Host,
+        pub(super) remote_addr: Option<SocketAddr>,
+        pub(super) limits: Limits,
+        pub(super) body: RefCell<Body>,
+        pub(super) cache: Cache,
+    }
 }
 
 /// Where [`Request::host`] comes from: read from the head when asked, not
@@ -106,15 +125,17 @@ impl Request {
         let scheme = head.uri.scheme().cloned().unwrap_or(Scheme::HTTP);
         let limits = Limits::default();
         Self {
-            body: RefCell::new(body.with_limit(limits.max_content_length())),
-            head,
-            script_root: String::new(),
-            path_info: None,
-            scheme,
-            host,
-            remote_addr: None,
-            limits,
-            cache: Cache::default(),
+            fields: Box::new(fields::Request {
+                body: RefCell::new(body.with_limit(limits.max_content_length())),
+                head,
+                script_root: String::new(),
+                path_info: None,
+                scheme,
+                host,
+                remote_addr: None,
+                limits,
+                cache: Cache::default(),
+            }),
         }
     }
 
@@ -134,53 +155,53 @@ impl Request {
 
     /// The request method.
     pub fn method(&self) -> &Method {
-        &self.head.method
+        &self.fields.head.method
     }
 
     /// The request target as the client sent it.
     pub fn uri(&self) -> &Uri {
-        &self.head.uri
+        &self.fields.head.uri
     }
 
     /// The HTTP version.
     pub fn version(&self) -> Version {
-        self.head.version
+        self.fields.head.version
     }
 
     /// The request headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.head.headers
+        &self.fields.head.headers
     }
 
     /// The request headers, mutably (middleware). The parsed cookies are
     /// parsed again on next use.
     pub fn headers_mut(&mut self) -> &mut HeaderMap {
-        self.cache.cookies.take();
-        &mut self.head.headers
+        self.fields.cache.cookies.take();
+        &mut self.fields.head.headers
     }
 
     /// Typed values attached by servers and middleware.
     pub fn extensions(&self) -> &http::Extensions {
-        &self.head.extensions
+        &self.fields.head.extensions
     }
 
     /// Typed values attached by servers and middleware, mutably.
     pub fn extensions_mut(&mut self) -> &mut http::Extensions {
-        &mut self.head.extensions
+        &mut self.fields.head.extensions
     }
 
     /// The mount point of the application (WSGI's `SCRIPT_NAME`), raw: `""` at
     /// the root, otherwise starting with `/` and without a trailing slash.
     pub fn script_root(&self) -> &str {
-        &self.script_root
+        &self.fields.script_root
     }
 
     /// The path below the mount point (WSGI's `PATH_INFO`), raw (percent-encoded
     /// as on the wire), always starting with `/`.
     pub fn path_info(&self) -> &str {
-        match &self.path_info {
+        match &self.fields.path_info {
             Some(path_info) => path_info,
-            None => match self.head.uri.path() {
+            None => match self.fields.head.uri.path() {
                 "" => "/",
                 path => path,
             },
@@ -189,29 +210,29 @@ impl Request {
 
     /// Sets the mount point and the remaining path (dispatchers and middleware).
     pub fn set_path(&mut self, script_root: impl Into<String>, path_info: impl Into<String>) {
-        self.script_root = script_root.into();
-        self.path_info = Some(path_info.into());
+        self.fields.script_root = script_root.into();
+        self.fields.path_info = Some(path_info.into());
     }
 
     /// The raw query string, without the `?` (empty when absent).
     pub fn query_string(&self) -> &str {
-        self.head.uri.query().unwrap_or_default()
+        self.fields.head.uri.query().unwrap_or_default()
     }
 
     /// The URL scheme the client used.
     pub fn scheme(&self) -> &Scheme {
-        &self.scheme
+        &self.fields.scheme
     }
 
     /// Sets the URL scheme (TLS termination, trusted `X-Forwarded-Proto`).
     pub fn set_scheme(&mut self, scheme: Scheme) {
-        self.scheme = scheme;
+        self.fields.scheme = scheme;
     }
 
     /// The host (and port, if the client named one) the request was sent to.
     pub fn host(&self) -> &str {
-        match &self.host {
-            Host::Authority => self.head.uri.authority().map_or("", |a| a.as_str()),
+        match &self.fields.host {
+            Host::Authority => self.fields.head.uri.authority().map_or("", |a| a.as_str()),
             Host::Header(value) => value.to_str().unwrap_or_default(),
             Host::Set(host) => host,
         }
@@ -219,49 +240,52 @@ impl Request {
 
     /// Sets the host (trusted `X-Forwarded-Host`).
     pub fn set_host(&mut self, host: impl Into<String>) {
-        self.host = Host::Set(host.into());
+        self.fields.host = Host::Set(host.into());
     }
 
     /// The address of the client, when the server knows it.
     pub fn remote_addr(&self) -> Option<SocketAddr> {
-        self.remote_addr
+        self.fields.remote_addr
     }
 
     /// Sets the address of the client (servers; trusted `X-Forwarded-For`).
     pub fn set_remote_addr(&mut self, remote_addr: Option<SocketAddr>) {
-        self.remote_addr = remote_addr;
+        self.fields.remote_addr = remote_addr;
     }
 
     /// The limits that apply while reading this request.
     pub fn limits(&self) -> &Limits {
-        &self.limits
+        &self.fields.limits
     }
 
     /// Sets the limits for this request; the body is bounded by the new
     /// `max_content_length` at once, and the query and cookies are parsed
     /// again under the new limits on next use.
     pub fn set_limits(&mut self, limits: Limits) {
-        self.body.get_mut().set_limit(limits.max_content_length());
-        self.limits = limits;
-        self.cache.args.take();
-        self.cache.cookies.take();
+        self.fields
+            .body
+            .get_mut()
+            .set_limit(limits.max_content_length());
+        self.fields.limits = limits;
+        self.fields.cache.args.take();
+        self.fields.cache.cookies.take();
     }
 
     /// The body stream. Reading it directly bypasses the cache: what is read
     /// here is neither in [`get_data`](Self::get_data) nor parsed as a form
     /// (Werkzeug's `get_data(cache=False)`).
     pub fn body_mut(&mut self) -> &mut Body {
-        self.body.get_mut()
+        self.fields.body.get_mut()
     }
 
     /// The head of the request (method, target, version, headers, extensions).
     pub fn head(&self) -> &Parts {
-        &self.head
+        &self.fields.head
     }
 
     /// Splits the request into its head and body stream.
     pub fn into_parts(self) -> (Parts, Body) {
-        (self.head, self.body.into_inner())
+        (self.fields.head, self.fields.body.into_inner())
     }
 
     /// The query string parsed into ordered pairs (Werkzeug's `args`), with at
@@ -283,10 +307,11 @@ impl Request {
     /// assert_eq!(args.get_all("tag").collect::<Vec<_>>(), ["rust", "web"]);
     /// ```
     pub fn args(&self) -> Result<&MultiDict, QueryError> {
-        self.cache
+        self.fields
+            .cache
             .args
             .get_or_init(|| {
-                crate::urlencoded::parse(self.query_string(), self.limits.max_query_fields())
+                crate::urlencoded::parse(self.query_string(), self.fields.limits.max_query_fields())
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -315,12 +340,13 @@ impl Request {
     /// assert_eq!(response.text(), "good");
     /// ```
     pub fn cookies(&self) -> Result<&MultiDict, CookieError> {
-        self.cache
+        self.fields
+            .cache
             .cookies
             .get_or_init(|| {
                 crate::cookies::parse_cookie_headers(
-                    &self.head.headers,
-                    self.limits.max_cookie_header_size(),
+                    &self.fields.head.headers,
+                    self.fields.limits.max_cookie_header_size(),
                 )
             })
             .as_ref()
@@ -352,7 +378,8 @@ impl Request {
     }
 
     fn content_type(&self) -> OptionsHeader {
-        self.head
+        self.fields
+            .head
             .headers
             .get(CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
@@ -372,7 +399,8 @@ impl Request {
     /// assert_eq!(RequestBuilder::post("/").body("abc").chunked().build().content_length(), None);
     /// ```
     pub fn content_length(&self) -> Option<u64> {
-        self.head
+        self.fields
+            .head
             .headers
             .get(CONTENT_LENGTH)?
             .to_str()

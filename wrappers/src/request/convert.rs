@@ -90,27 +90,27 @@ impl Request {
                 request.set_limits(limits);
             }
             if let Some(scheme) = environ.scheme {
-                request.scheme = scheme;
+                request.fields.scheme = scheme;
             }
             if let Some(host) = environ.host {
                 request.set_host(host);
             }
             if environ.remote_addr.is_some() {
-                request.remote_addr = environ.remote_addr;
+                request.fields.remote_addr = environ.remote_addr;
             }
             if let Some(script_root) = environ.script_root {
-                request.script_root = script_root;
+                request.fields.script_root = script_root;
             }
             if let Some(path_info) = environ.path_info {
-                request.path_info = Some(path_info);
+                request.fields.path_info = Some(path_info);
             }
         }
         if let Some(carried) = carried {
             if let Some(form) = carried.form {
-                let _ = request.cache.form.set(form);
+                let _ = request.fields.cache.form.set(form);
             }
             if carried.consumed {
-                *request.cache.data.get_mut() = DataState::Consumed;
+                *request.fields.cache.data.get_mut() = DataState::Consumed;
             }
         }
         request
@@ -143,7 +143,7 @@ impl Request {
     pub fn into_http(self) -> http::Request<Body> {
         let path_info = self.path_info().to_owned();
         let host = self.host().to_owned();
-        let Request {
+        let super::fields::Request {
             mut head,
             script_root,
             scheme,
@@ -152,7 +152,7 @@ impl Request {
             body,
             cache,
             ..
-        } = self;
+        } = *self.fields;
         let mut body = body.into_inner();
         let consumed = match cache.data.into_inner() {
             DataState::Cached(bytes) => {

@@ -75,14 +75,14 @@ impl Request {
     /// assert_eq!(request.get_data().unwrap(), "");
     /// ```
     pub fn get_data(&self) -> Result<Bytes, BodyError> {
-        let mut state = self.cache.data.borrow_mut();
+        let mut state = self.fields.cache.data.borrow_mut();
         match &*state {
             DataState::Cached(bytes) => return Ok(bytes.clone()),
             DataState::Consumed => return Ok(Bytes::new()),
             DataState::Failed(error) => return Err(duplicate(error)),
             DataState::Unread => {}
         }
-        match self.body.borrow_mut().read_all() {
+        match self.fields.body.borrow_mut().read_all() {
             Ok(bytes) => {
                 *state = DataState::Cached(bytes.clone());
                 Ok(bytes)
@@ -208,7 +208,8 @@ impl Request {
     }
 
     pub(super) fn form_data(&self) -> Result<&FormData, FormError> {
-        self.cache
+        self.fields
+            .cache
             .form
             .get_or_init(|| self.parse_form())
             .as_ref()
@@ -221,15 +222,15 @@ impl Request {
         if mimetype != URLENCODED && mimetype != MULTIPART {
             return Ok(FormData::default());
         }
-        let limits = &self.limits;
-        let mut state = self.cache.data.borrow_mut();
+        let limits = &self.fields.limits;
+        let mut state = self.fields.cache.data.borrow_mut();
         let cached = match &*state {
             DataState::Cached(bytes) => Some(bytes.clone()),
             DataState::Consumed => return Ok(FormData::default()),
             DataState::Failed(error) => return Err(duplicate(error).into()),
             DataState::Unread => None,
         };
-        let mut body = self.body.borrow_mut();
+        let mut body = self.fields.body.borrow_mut();
         let declared = match cached {
             Some(_) => None,
             None if body.exceeds_limit() => {

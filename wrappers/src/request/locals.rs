@@ -64,7 +64,7 @@ impl Request {
     /// assert_eq!(request.local::<Visits>().unwrap().0.get(), 1);
     /// ```
     pub fn insert_local<T: Any + Send>(&mut self, value: T) -> Option<T> {
-        let locals = &mut self.cache.locals;
+        let locals = &mut self.fields.cache.locals;
         if let Some(slot) = locals
             .slots_mut()
             .find(|slot| (***slot).type_id() == TypeId::of::<T>())
@@ -93,7 +93,8 @@ impl Request {
     /// assert_eq!(request.local::<u8>(), Some(&7));
     /// ```
     pub fn local<T: Any + Send>(&self) -> Option<&T> {
-        self.cache
+        self.fields
+            .cache
             .locals
             .slots()
             .find_map(|value| value.downcast_ref::<T>())
@@ -112,7 +113,8 @@ impl Request {
     /// assert_eq!(request.local::<String>().unwrap(), "ab");
     /// ```
     pub fn local_mut<T: Any + Send>(&mut self) -> Option<&mut T> {
-        self.cache
+        self.fields
+            .cache
             .locals
             .slots_mut()
             .find_map(|value| value.downcast_mut::<T>())
@@ -131,7 +133,7 @@ impl Request {
     /// assert_eq!(request.local::<u32>(), None);
     /// ```
     pub fn remove_local<T: Any + Send>(&mut self) -> Option<T> {
-        let locals = &mut self.cache.locals;
+        let locals = &mut self.fields.cache.locals;
         let is_t = |slot: &Box<dyn Any + Send>| (**slot).type_id() == TypeId::of::<T>();
         let taken = if locals.first.as_ref().is_some_and(is_t) {
             let taken = locals.first.take();

@@ -67,7 +67,7 @@ impl Request {
     /// assert_eq!(request.root_path(), "/my app");
     /// ```
     pub fn root_path(&self) -> String {
-        decode(self.script_root.trim_end_matches('/'))
+        decode(self.fields.script_root.trim_end_matches('/'))
     }
 
     /// The decoded path and the raw query string, joined by `?` (Werkzeug's
@@ -142,9 +142,9 @@ impl Request {
     /// assert_eq!(request.root_url(), "https://h.example/shop/");
     /// ```
     pub fn root_url(&self) -> String {
-        let mut url = format!("{}://{}", self.scheme, self.url_host());
+        let mut url = format!("{}://{}", self.fields.scheme, self.url_host());
         url.push_str(&iri(
-            self.script_root.trim_end_matches('/'),
+            self.fields.script_root.trim_end_matches('/'),
             PATH_SAFE,
             PATH_KEEP,
         ));
@@ -162,14 +162,14 @@ impl Request {
     /// assert_eq!(Request::get("https://h.example:443/a").host_url(), "https://h.example/");
     /// ```
     pub fn host_url(&self) -> String {
-        format!("{}://{}/", self.scheme, self.url_host())
+        format!("{}://{}/", self.fields.scheme, self.url_host())
     }
 
     /// The host as it goes in a URL: without the scheme's default port, and
     /// empty when it holds characters a host cannot have (Werkzeug's
     /// `get_host`).
     fn url_host(&self) -> &str {
-        let default_port = match self.scheme.as_str() {
+        let default_port = match self.fields.scheme.as_str() {
             "http" | "ws" => ":80",
             "https" | "wss" => ":443",
             _ => "",
