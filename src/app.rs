@@ -24,37 +24,13 @@ pub(crate) struct Endpoint {
     pub(crate) scopes: Box<[u32]>,
 }
 
-/// FNV-1a: the endpoint index is keyed by the app's own endpoint names
-/// (never by client input), so a fast non-keyed hash is safe there.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct FnvHasher(u64);
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &byte in bytes {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-pub(crate) type FnvBuild = std::hash::BuildHasherDefault<FnvHasher>;
-
 /// Everything the app needs per request, frozen.
 pub(crate) struct AppInner {
     pub(crate) map: Map,
     pub(crate) endpoints: Vec<Endpoint>,
-    pub(crate) endpoint_index: HashMap<Box<str>, u32, FnvBuild>,
+    /// Per rule of `map` (in `Map::rules` order): its endpoint's index in
+    /// `endpoints`, or `u32::MAX` for a rule no handler serves.
+    pub(crate) rule_endpoints: Box<[u32]>,
     pub(crate) handler_endpoints: HashMap<TypeId, Vec<u32>>,
     pub(crate) app_hooks: Hooks,
     pub(crate) scopes: Vec<Hooks>,

@@ -101,10 +101,11 @@ fn route<'r>(inner: &'r AppInner, request: &'r Request) -> Result<(u32, Values<'
         .with_query(request.query_string())
         .with_method(request.method().clone());
     let mut values = Values::new();
-    let rule = adapter.match_path_into(request.path_info(), request.method(), &mut values)?;
-    match inner.endpoint_index.get(rule.endpoint()) {
-        Some(&index) => Ok((index, values)),
-        None => Err(MatchError::NotFound),
+    let (position, _) =
+        adapter.match_rule_into(request.path_info(), request.method(), &mut values)?;
+    match inner.rule_endpoints.get(position) {
+        Some(&index) if index != u32::MAX => Ok((index, values)),
+        _ => Err(MatchError::NotFound),
     }
 }
 

@@ -347,13 +347,19 @@ pub(crate) fn build(mut builder: AppBuilder) -> Result<App, SetupError> {
         builder.session,
         &builder.settings.application_root,
     );
+    let rule_endpoints = map
+        .rules()
+        .map(|rule| {
+            endpoint_index
+                .get(rule.endpoint())
+                .copied()
+                .unwrap_or(u32::MAX)
+        })
+        .collect();
     Ok(App::from_inner(AppInner {
         map,
         endpoints,
-        endpoint_index: endpoint_index
-            .into_iter()
-            .map(|(name, index)| (name.into_boxed_str(), index))
-            .collect(),
+        rule_endpoints,
         handler_endpoints,
         app_hooks,
         scopes,

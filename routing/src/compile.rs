@@ -73,6 +73,8 @@ pub(crate) enum BuildOp {
 #[derive(Debug)]
 pub(crate) struct CompiledRule {
     pub(crate) rule: Rule,
+    /// The rule's position in the map ([`Map::rules`](crate::Map::rules)).
+    pub(crate) id: u32,
     pub(crate) domain_part: Part,
     pub(crate) path_parts: Vec<Part>,
     /// Variable names, host/subdomain variables first.
@@ -455,6 +457,7 @@ pub(crate) fn compile(rule: Rule, inherit: &Inherit<'_>) -> Result<CompiledRule,
     arguments.sort();
 
     Ok(CompiledRule {
+        id: 0,
         post: rule.alias || rule.redirect_to.is_some(),
         plain_vars,
         domain_part,

@@ -358,7 +358,9 @@ impl MapBuilder {
         };
         let mut rules = Vec::with_capacity(self.rules.len());
         for rule in self.rules {
-            rules.push(compile(rule, &inherit)?);
+            let mut compiled = compile(rule, &inherit)?;
+            compiled.id = rules.len() as u32;
+            rules.push(compiled);
         }
 
         let mut trie = Trie::new(rules.len());

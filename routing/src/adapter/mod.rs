@@ -310,6 +310,42 @@ impl<'a> MapAdapter<'a> {
         Ok(&self.match_compiled(path, method, values)?.rule)
     }
 
+    /// [`match_path_into`](Self::match_path_into) that also gives the
+    /// matched rule's position in [`Map::rules`]: a framework can keep what
+    /// it needs per rule in a vector instead of looking the endpoint up by
+    /// name on every request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_routing::{Map, Rule, Values};
+    /// use http::Method;
+    ///
+    /// let map = Map::builder()
+    ///     .rule(Rule::new("/", "index"))
+    ///     .rule(Rule::new("/users/<int:id>", "user"))
+    ///     .build()
+    ///     .unwrap();
+    /// let a = map.bind("example.com").unwrap();
+    /// let mut values = Values::new();
+    /// let (position, rule) = a.match_rule_into("/users/42", &Method::GET, &mut values).unwrap();
+    /// assert_eq!((position, rule.endpoint()), (1, "user"));
+    /// assert_eq!(map.rules().nth(position).unwrap().endpoint(), "user");
+    /// ```
+    pub fn match_rule_into<'p>(
+        &self,
+        path: &'p str,
+        method: &Method,
+        values: &mut Values<'p>,
+    ) -> Result<(usize, &'p Rule), MatchError>
+    where
+        'a: 'p,
+    {
+        values.clear();
+        let compiled = self.match_compiled(path, method, values)?;
+        Ok((compiled.id as usize, &compiled.rule))
+    }
+
     /// The matched rule, its values in `values` (empty on entry).
     #[inline(always)]
     fn match_compiled<'p>(
