@@ -53,7 +53,7 @@ impl IntoResponse for Response {
 
 impl IntoResponse for &'static str {
     fn into_response(self) -> Response {
-        Response::text(self)
+        Response::static_text(self)
     }
 }
 
@@ -65,7 +65,10 @@ impl IntoResponse for String {
 
 impl IntoResponse for Cow<'static, str> {
     fn into_response(self) -> Response {
-        Response::text(self)
+        match self {
+            Cow::Borrowed(text) => Response::static_text(text),
+            Cow::Owned(text) => Response::text(text),
+        }
     }
 }
 

@@ -109,6 +109,22 @@ impl Response {
         Self::bytes_with_type(Bytes::from(text.into()), &TEXT_PLAIN)
     }
 
+    /// [`text`](Self::text) for a string that lives as long as the program
+    /// (a literal): the body points at it, nothing is copied or allocated.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carafe_wrappers::Response;
+    ///
+    /// let response = Response::static_text("Hello, World!");
+    /// assert_eq!(response.headers()["content-type"], "text/plain; charset=utf-8");
+    /// assert_eq!(response.body().length(), Some(13));
+    /// ```
+    pub fn static_text(text: &'static str) -> Self {
+        Self::bytes_with_type(Bytes::from_static(text.as_bytes()), &TEXT_PLAIN)
+    }
+
     /// A `200 OK` `text/html; charset=utf-8` response.
     pub fn html(html: impl Into<String>) -> Self {
         Self::bytes_with_type(Bytes::from(html.into()), &TEXT_HTML)
