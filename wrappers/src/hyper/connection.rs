@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use ::hyper::body::Incoming;
 use ::hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::gateway::Inner;
@@ -130,9 +130,9 @@ impl<A: Application, E: Executor> Gateway<A, E> {
             ));
             let mut builder = http1::Builder::new();
             // The head is timed by the watchdog below, not by a timer hyper
-            // would arm for every request (see `watchdog`).
+            // would arm for every request (see `watchdog`): hyper gets no
+            // timer at all, and none of its timeouts.
             builder
-                .timer(TokioTimer::new())
                 .header_read_timeout(None)
                 .keep_alive(config.keepalive().is_some())
                 .max_header_size(config.head_limits().max_head_size());
